@@ -66,11 +66,11 @@ export class StepRunner {
       case StepKind.SetMirrorRoute:
         return DONE;
       case StepKind.Pause:
-        return this.pause(step.pause?.durationMs);
+        return this.pause(step.pause?.duration);
       case StepKind.Analysis:
         return this.analysis(index, step.analysis!);
       case StepKind.Bake:
-        return this.bake(index, step.bake!.durationMs, step.bake!.analysis);
+        return this.bake(index, step.bake!.duration, step.bake!.analysis);
     }
   }
 
@@ -88,7 +88,7 @@ export class StepRunner {
     return !!w && w.verified === true && w.canary.weight === weight && w.canary.podTemplateHash === this.o.currentHash;
   }
 
-  private pause(durationMs: number | undefined): StepResult {
+  private pause(duration: number | undefined): StepResult {
     const next = this.b.plan.status;
     const conditions = next.pauseConditions ?? [];
     const mine = conditions.find((p) => p.reason === Reason.CanaryPauseStep);
@@ -97,15 +97,15 @@ export class StepRunner {
       const startTime = toRfc3339(this.b.now);
       next.pauseConditions = [...conditions, { reason: Reason.CanaryPauseStep, startTime }];
       next.controllerPause = true;
-      this.b.event('Normal', 'RolloutPaused', durationMs === undefined ? 'paused until promoted' : `paused for ${Math.round(this.b.scaled(durationMs) / 1000)}s`);
-      return this.holdPause(durationMs, this.b.now);
+      this.b.event('Normal', 'RolloutPaused', duration === undefined ? 'paused until promoted' : `paused for ${Math.round(this.b.scaled(duration) / 1000)}s`);
+      return this.holdPause(duration, this.b.now);
     }
-    return this.holdPause(durationMs, Date.parse(mine.startTime));
+    return this.holdPause(duration, Date.parse(mine.startTime));
   }
 
-  private holdPause(durationMs: number | undefined, start: number): StepResult {
-    if (durationMs !== undefined) {
-      const end = start + this.b.scaled(durationMs);
+  private holdPause(duration: number | undefined, start: number): StepResult {
+    if (duration !== undefined) {
+      const end = start + this.b.scaled(duration);
       if (this.b.now >= end) return DONE;
       this.b.waitAt(end);
       this.b.situation.paused = { reason: Reason.CanaryPauseStep, message: `pause step ends at ${toRfc3339(end)}` };
@@ -155,15 +155,15 @@ export class StepRunner {
     return HOLD;
   }
 
-  private bake(index: number, durationMs: number, analysis: AnalysisRef | undefined): StepResult {
+  private bake(index: number, duration: number, analysis: AnalysisRef | undefined): StepResult {
     const next = this.b.plan.status;
     const name = runName(this.o.name, this.o.currentHash, this.attempt, RunKind.Bake, index);
     let bake = next.bake?.stepIndex === index ? next.bake : undefined;
     if (!bake) {
-      const end = this.b.now + this.b.scaled(durationMs);
+      const end = this.b.now + this.b.scaled(duration);
       bake = { stepIndex: index, startedAt: toRfc3339(this.b.now), endsAt: toRfc3339(end), ...(analysis ? { analysisRun: name } : {}) };
       next.bake = bake;
-      this.b.event('Normal', 'BakeStarted', `bake for ${Math.round(this.b.scaled(durationMs) / 1000)}s until ${bake.endsAt}${analysis ? ` with analysis run ${name}` : ''}`);
+      this.b.event('Normal', 'BakeStarted', `bake for ${Math.round(this.b.scaled(duration) / 1000)}s until ${bake.endsAt}${analysis ? ` with analysis run ${name}` : ''}`);
     }
     const endsAt = Date.parse(bake.endsAt);
     const run = analysis ? this.o.runs.find((r) => r.name === name) : undefined;

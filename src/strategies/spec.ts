@@ -18,14 +18,14 @@ export interface AnalysisRef {
 
 export interface CanaryStepView {
   setWeight?: number;
-  /** `pause: {}` is indefinite; durationMs set for a timed pause. */
-  pause?: { durationMs?: number };
+  /** `pause: {}` is indefinite; `duration` (ms) for a timed pause. */
+  pause?: { duration?: number };
   analysis?: AnalysisRef;
   setCanaryScale?: { weight?: number; replicas?: number; matchTrafficWeight?: boolean };
   setHeaderRoute?: { name: string; match?: unknown[] };
   setMirrorRoute?: { name: string; percentage?: number; match?: unknown[] };
-  /** Sluice: hold the weight for durationMs while the analysis runs for the whole bake. */
-  bake?: { durationMs: number; analysis?: AnalysisRef };
+  /** Sluice: hold the weight for `duration` (ms) while the analysis runs for the whole bake. */
+  bake?: { duration: number; analysis?: AnalysisRef };
 }
 
 export interface CanaryStrategyView {

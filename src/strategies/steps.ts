@@ -83,9 +83,9 @@ export function describeStep(step: CanaryStepView): string {
     case StepKind.SetWeight:
       return `setWeight ${step.setWeight}`;
     case StepKind.Pause:
-      return step.pause?.durationMs === undefined ? 'pause (until promoted)' : `pause ${formatMs(step.pause.durationMs)}`;
+      return step.pause?.duration === undefined ? 'pause (until promoted)' : `pause ${formatMs(step.pause.duration)}`;
     case StepKind.Bake:
-      return `bake ${formatMs(step.bake?.durationMs ?? 0)}`;
+      return `bake ${formatMs(step.bake?.duration ?? 0)}`;
     case StepKind.Analysis:
       return `analysis ${(step.analysis?.templates ?? []).map((t) => t.templateName).join(',')}`;
     case StepKind.SetCanaryScale:

@@ -66,7 +66,7 @@ describe('canary planner', () => {
   });
 
   it('a timed pause resumes by itself at its end', () => {
-    const w = world(spec([{ setWeight: 10 }, { pause: { durationMs: 5 * MIN } }]));
+    const w = world(spec([{ setWeight: 10 }, { pause: { duration: 5 * MIN } }]));
     update(w, 'bbbb');
     const plan = settle(w);
     assert.equal(w.o.status.phase, 'Paused');
@@ -77,7 +77,7 @@ describe('canary planner', () => {
   });
 
   it('the bake holds the weight for its duration and passes only with a Successful run', () => {
-    const w = world(spec([{ setWeight: 5 }, { bake: { durationMs: 30 * MIN, analysis } }, { setWeight: 50 }]));
+    const w = world(spec([{ setWeight: 5 }, { bake: { duration: 30 * MIN, analysis } }, { setWeight: 50 }]));
     update(w, 'bbbb');
     settle(w);
     assert.equal(w.o.status.currentStepIndex, 1);
@@ -98,7 +98,7 @@ describe('canary planner', () => {
   });
 
   it('the bake aborts as soon as its analysis fails: stable at 100, canary kept for the abort delay', () => {
-    const w = world(spec([{ setWeight: 5 }, { bake: { durationMs: 30 * MIN, analysis } }]));
+    const w = world(spec([{ setWeight: 5 }, { bake: { duration: 30 * MIN, analysis } }]));
     update(w, 'bbbb');
     settle(w);
     w.now += MIN;
@@ -118,7 +118,7 @@ describe('canary planner', () => {
   });
 
   it('at the end of the bake the open-ended run is terminated and its verdict taken', () => {
-    const w = world(spec([{ setWeight: 5 }, { bake: { durationMs: 30 * MIN, analysis } }]));
+    const w = world(spec([{ setWeight: 5 }, { bake: { duration: 30 * MIN, analysis } }]));
     update(w, 'bbbb');
     settle(w);
     w.now += 30 * MIN;
@@ -289,7 +289,7 @@ describe('canary planner', () => {
   });
 
   it('the time scale divides every wait', () => {
-    const w = world(spec([{ setWeight: 5 }, { bake: { durationMs: 30 * MIN } }]));
+    const w = world(spec([{ setWeight: 5 }, { bake: { duration: 30 * MIN } }]));
     w.o.timeScale = 60;
     update(w, 'bbbb');
     const plan = settle(w);
