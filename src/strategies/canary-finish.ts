@@ -3,7 +3,7 @@
  * conditions, message, and when to look again.
  */
 import { toRfc3339 } from '../clock/index.js';
-import { ConditionType, conditionsFor, findCondition, phaseOf, Phase, type Situation } from './conditions.js';
+import { ConditionType, conditionsFor, findCondition, phaseOf, Phase, Reason, type Situation } from './conditions.js';
 import type { ObservedRollout, Plan, PlannedEvent } from './types.js';
 
 /** The planner's working state for one pass. */
@@ -62,9 +62,14 @@ function trackProgress(b: PlanBuilder, o: ObservedRollout, now: number): string 
   const s = b.situation;
   const fingerprint = (x: typeof prev): string =>
     JSON.stringify([x.currentPodHash, x.stableRS, x.currentStepIndex, x.replicas, x.updatedReplicas, x.readyReplicas, x.availableReplicas, x.canary?.weights?.canary.weight]);
-  const last = findCondition(prev.conditions, ConditionType.Progressing)?.lastUpdateTime;
   const idle = b.deliberateWait || !!s.paused || !!s.aborted || !!s.invalid || s.progressing === undefined;
-  if (idle || !last || fingerprint(prev) !== fingerprint(next)) return toRfc3339(now);
+  // While idle the time stands still (no status churn); the clock restarts when converging
+  // resumes: after any change, or when the last pass was not converging.
+  const last = findCondition(prev.conditions, ConditionType.Progressing)?.lastUpdateTime;
+  if (idle) return last ?? toRfc3339(now);
+  const progressing = findCondition(prev.conditions, ConditionType.Progressing);
+  const wasConverging = prev.phase === Phase.Progressing || progressing?.reason === Reason.ProgressDeadlineExceeded;
+  if (!last || fingerprint(prev) !== fingerprint(next) || !wasConverging) return toRfc3339(now);
   const deadline = Date.parse(last) + b.scaled(o.spec.progressDeadlineSeconds * 1000);
   if (now < deadline) {
     b.waitAt(deadline);

@@ -288,6 +288,18 @@ describe('canary planner', () => {
     assert.equal(done.traffic?.removeManagedRoutes, true);
   });
 
+  it('a waiting rollout writes the same status pass after pass (no churn)', () => {
+    for (const steps of [[{ setWeight: 10 }, { pause: {} }], [{ setWeight: 10 }, { bake: { duration: 30 * MIN } }]]) {
+      const w = world(spec(steps));
+      update(w, 'bbbb');
+      settle(w);
+      const before = JSON.stringify(w.o.status);
+      w.now += 5_000;
+      pass(w);
+      assert.equal(JSON.stringify(w.o.status), before);
+    }
+  });
+
   it('the time scale divides every wait', () => {
     const w = world(spec([{ setWeight: 5 }, { bake: { duration: 30 * MIN } }]));
     w.o.timeScale = 60;

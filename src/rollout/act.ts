@@ -1,0 +1,164 @@
+/**
+ * Act: applies a plan in the safe order, each write idempotent.
+ *
+ * 1. create the canary ReplicaSet and scale up (pods before traffic);
+ * 2. when traffic moves toward the canary: Service selectors first, then weights; when it moves
+ *    away (abort, rollback): weights first — stable gets everything — then Service selectors;
+ * 3. scale down what no longer takes traffic, prune old ReplicaSets;
+ * 4. start and stop AnalysisRuns;
+ * 5. write status last (with resourceVersion: a 409 re-plans from fresh state), then Events,
+ *    so an event is recorded once per transition that took effect.
+ */
+import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
+import { toRfc3339, type Clock } from '../clock/index.js';
+import { NotFoundError, ConflictError, type ApiClients } from '../controller/index.js';
+import { PatchType, objectPath, sendJson } from '../controller/rest.js';
+import { canonicalJson, type CanaryStepView, type Plan, type PlannedEvent, type ScaleAction } from '../strategies/index.js';
+import type { TrafficRouter } from '../traffic/index.js';
+import { POD_TEMPLATE_HASH, SCALE_DOWN_DEADLINE } from './labels.js';
+import type { Observation } from './observe.js';
+import { buildReplicaSet } from './replicasets.js';
+import { buildAnalysisRun } from './runs.js';
+
+export interface ActContext {
+  clients: ApiClients;
+  clock: Clock;
+  services: { get(namespace: string, name: string): V1Service | undefined };
+}
+
+/** Applies `plan` for the observed rollout. Throws on the first failed write (the queue retries). */
+export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers: TrafficRouter[], signal: AbortSignal): Promise<void> {
+  const ns = obs.observed.namespace;
+  const { clients } = ctx;
+  if (plan.createReplicaSet && obs.template) {
+    const c = plan.createReplicaSet;
+    const rs = buildReplicaSet(obs.owner, ns, obs.selector, obs.template, c.hash, c.revision, c.replicas, obs.observed.spec.minReadySeconds);
+    await ignore(ConflictError, sendJson(clients, 'POST', `/apis/apps/v1/namespaces/${ns}/replicasets`, { body: rs, signal }));
+  }
+  for (const a of plan.scaleUp) await scale(clients, ns, a, signal);
+
+  const prevWeight = obs.observed.status.canary?.weights?.canary.weight ?? 0;
+  const awayFromCanary = plan.traffic !== undefined && plan.traffic.weight < prevWeight;
+  if (plan.traffic && awayFromCanary) await traffic(obs, plan, routers, signal);
+  if (plan.services) await selectors(ctx, obs, plan.services, signal);
+  if (plan.traffic && !awayFromCanary) await traffic(obs, plan, routers, signal);
+
+  for (const a of plan.scaleDown) await scale(clients, ns, a, signal);
+  for (const name of plan.deleteReplicaSets) {
+    await ignore(NotFoundError, sendJson(clients, 'DELETE', `/apis/apps/v1/namespaces/${ns}/replicasets/${name}`, { signal }));
+  }
+  for (const req of plan.createRuns) {
+    const stable = plan.status.stableRS ?? obs.observed.currentHash;
+    const built = buildAnalysisRun(obs.owner, ns, obs.raw, req, stable, obs.lookup);
+    if ('error' in built) throw new Error(`cannot start analysis run ${req.name}: ${built.error}`);
+    await ignore(ConflictError, sendJson(clients, 'POST', `/apis/sluice.dev/v1alpha1/namespaces/${ns}/analysisruns`, { body: built.run, signal }));
+  }
+  for (const name of plan.terminateRuns) {
+    const path = objectPath('sluice.dev/v1alpha1', 'analysisruns', ns, name);
+    await ignore(NotFoundError, sendJson(clients, 'PATCH', path, { body: { spec: { terminate: true } }, contentType: PatchType.Merge, signal }));
+  }
+  await writeStatus(clients, obs, plan, signal);
+  await recordEvents(ctx, obs, plan.events, signal);
+}
+
+async function scale(clients: ApiClients, ns: string, a: ScaleAction, signal: AbortSignal): Promise<void> {
+  const annotations = a.scaleDownAt === undefined ? undefined : { [SCALE_DOWN_DEADLINE]: a.scaleDownAt === null ? null : new Date(a.scaleDownAt).toISOString() };
+  const body = { spec: { replicas: a.replicas }, ...(annotations ? { metadata: { annotations } } : {}) };
+  await sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/replicasets/${a.name}`, { body, contentType: PatchType.Merge, signal });
+}
+
+async function selectors(ctx: ActContext, obs: Observation, hashes: { canaryHash: string; stableHash: string }, signal: AbortSignal): Promise<void> {
+  const c = obs.parsed?.spec.strategy.canary;
+  if (!c) return;
+  const ns = obs.observed.namespace;
+  for (const [svc, hash] of [[c.canaryService, hashes.canaryHash], [c.stableService, hashes.stableHash]] as const) {
+    if (!svc) continue;
+    const cached = ctx.services.get(ns, svc);
+    if (cached?.spec?.selector?.[POD_TEMPLATE_HASH] === hash) continue;
+    const body = { spec: { selector: { [POD_TEMPLATE_HASH]: hash } } };
+    await sendJson(ctx.clients, 'PATCH', `/api/v1/namespaces/${ns}/services/${svc}`, { body, contentType: PatchType.Merge, signal });
+  }
+}
+
+async function traffic(obs: Observation, plan: Plan, routers: TrafficRouter[], signal: AbortSignal): Promise<void> {
+  const t = plan.traffic;
+  if (!t || routers.length === 0) return;
+  const steps = obs.observed.spec.strategy.canary?.steps ?? [];
+  let verified = true;
+  for (const r of routers) {
+    await r.updateHash(t.canaryHash, t.stableHash, signal);
+    if (t.removeManagedRoutes) await r.removeManagedRoutes(signal);
+    await r.setWeight(t.weight, signal);
+    for (const name of t.headerRoutes) {
+      const route = lastRoute(steps, name, 'setHeaderRoute');
+      if (route) await r.setHeaderRoute(route as Parameters<TrafficRouter['setHeaderRoute']>[0], signal);
+    }
+    for (const name of t.mirrorRoutes) {
+      const route = lastRoute(steps, name, 'setMirrorRoute');
+      if (route) await r.setMirrorRoute(route as Parameters<TrafficRouter['setMirrorRoute']>[0], signal);
+    }
+    if (t.finalize) await r.finalize(signal);
+    verified = (await r.verifyWeight(t.weight, signal)) && verified;
+  }
+  const weights = plan.status.canary?.weights;
+  if (weights) weights.verified = verified;
+}
+
+function lastRoute(steps: CanaryStepView[], name: string, kind: 'setHeaderRoute' | 'setMirrorRoute'): unknown {
+  let found: unknown;
+  for (const s of steps) if (s[kind]?.name === name) found = s[kind];
+  return found;
+}
+
+async function writeStatus(clients: ApiClients, obs: Observation, plan: Plan, signal: AbortSignal): Promise<void> {
+  const status = JSON.parse(JSON.stringify(plan.status)) as Record<string, unknown>;
+  if (obs.parsed?.spec.selector) status['selector'] = selectorString(obs.selector, obs.parsed.spec.selector.matchExpressions ?? []);
+  if (canonicalJson(status) === canonicalJson(obs.raw.status ?? {})) return;
+  const body = { ...obs.raw, status };
+  const path = objectPath(obs.raw.apiVersion ?? 'sluice.dev/v1alpha1', 'rollouts', obs.observed.namespace, obs.observed.name, 'status');
+  await sendJson(clients, 'PUT', path, { body, signal });
+}
+
+function selectorString(labels: Record<string, string>, exprs: Array<{ key: string; operator: string; values?: string[] }>): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  for (const e of exprs) {
+    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
+
+async function recordEvents(ctx: ActContext, obs: Observation, events: PlannedEvent[], signal: AbortSignal): Promise<void> {
+  const ns = obs.observed.namespace;
+  const now = toRfc3339(ctx.clock.now());
+  for (const e of events) {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { generateName: `${obs.observed.name}.`, namespace: ns },
+      involvedObject: { apiVersion: obs.owner.apiVersion, kind: 'Rollout', name: obs.owner.name, namespace: ns, uid: obs.owner.uid },
+      reason: e.reason,
+      message: e.message,
+      type: e.type,
+      source: { component: 'sluice-controller' },
+      reportingComponent: 'sluice-controller',
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    };
+    await sendJson(ctx.clients, 'POST', `/api/v1/namespaces/${ns}/events`, { body, signal });
+  }
+}
+
+async function ignore<T>(cls: abstract new (...args: never[]) => Error, p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof cls) return undefined;
+    throw err;
+  }
+}
+
+export type { KubernetesObject };

@@ -1,0 +1,98 @@
+/**
+ * Observe: everything the planner needs about one Rollout, read from informer caches (no LIST
+ * per reconcile): the parsed spec, its ReplicaSets and AnalysisRuns, and what is wrong with it.
+ */
+import type { KubernetesObject, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import { formatFieldError, parseRollout, type Rollout } from '../api/index.js';
+import type { Informer } from '../controller/index.js';
+import { hashObject, type ObservedRollout, type RolloutSpecView, type RolloutStatusView } from '../strategies/index.js';
+import { observeReplicaSet, type OwnerInfo, type PodTemplate } from './replicasets.js';
+import { observeRun, type RawTemplate, type TemplateLookup } from './runs.js';
+
+/** A Rollout as stored. */
+export interface RawRollout extends KubernetesObject {
+  spec?: Record<string, unknown>;
+  status?: RolloutStatusView;
+}
+
+/** The caches the Rollout controller reads. */
+export interface RolloutCaches {
+  rollouts: Informer<RawRollout>;
+  replicaSets: Informer<V1ReplicaSet>;
+  runs: Informer<KubernetesObject>;
+  templates: Informer<RawTemplate>;
+  clusterTemplates: Informer<RawTemplate>;
+  services: Informer<V1Service>;
+}
+
+/** What one observation yields. */
+export interface Observation {
+  raw: RawRollout;
+  owner: OwnerInfo;
+  /** undefined when the spec does not parse. */
+  parsed?: Rollout;
+  observed: ObservedRollout;
+  template?: PodTemplate;
+  selector: Record<string, string>;
+  lookup: TemplateLookup;
+}
+
+/** Reads one Rollout and what it owns; undefined when the Rollout is gone. */
+export function observe(caches: RolloutCaches, namespace: string, name: string, timeScale: number): Observation | undefined {
+  const raw = caches.rollouts.get(namespace, name);
+  if (!raw?.metadata?.uid) return undefined;
+  const owner: OwnerInfo = { apiVersion: raw.apiVersion ?? 'sluice.dev/v1alpha1', kind: 'Rollout', name, uid: raw.metadata.uid };
+  const uid = raw.metadata.uid;
+  const replicaSets = caches.replicaSets.byIndex('owner', uid).flatMap((rs) => observeReplicaSet(rs) ?? []);
+  const runs = caches.runs.byIndex('owner', uid).flatMap((r) => observeRun(r as Parameters<typeof observeRun>[0]) ?? []);
+  const lookup: TemplateLookup = (t, cluster) => (cluster ? caches.clusterTemplates.get(undefined, t) : caches.templates.get(namespace, t));
+  const status: RolloutStatusView = structuredClone(raw.status ?? {});
+  const invalid: string[] = [];
+  const result = parseRollout(raw);
+  const base = { name, namespace, generation: raw.metadata.generation ?? 1, status, replicaSets, runs, timeScale, invalid };
+  if (!result.ok) {
+    invalid.push(...result.errors.map(formatFieldError));
+    return { raw, owner, observed: { ...base, spec: fallbackSpec(), currentHash: status.currentPodHash ?? '' }, selector: {}, lookup };
+  }
+  const parsed = result.value;
+  const spec = parsed.spec;
+  const canary = spec.strategy.canary;
+  if (!canary) invalid.push('spec.strategy.blueGreen: blue-green is not supported by this version of Sluice yet; use spec.strategy.canary');
+  if (spec.workloadRef) invalid.push('spec.workloadRef: not supported by this version of Sluice yet; put the pod template in spec.template');
+  if (canary) {
+    for (const [field, svc] of [['canaryService', canary.canaryService], ['stableService', canary.stableService]] as const) {
+      if (svc && !caches.services.get(namespace, svc)) invalid.push(`spec.strategy.canary.${field}: Service "${svc}" not found in namespace ${namespace}; create it or fix the name`);
+    }
+    type Ref = { templates: Array<{ templateName: string; clusterScope: boolean }> } | undefined;
+    const refs: Array<[string, Ref]> = [['spec.strategy.canary.analysis', canary.analysis]];
+    canary.steps.forEach((s, i) => {
+      refs.push([`spec.strategy.canary.steps[${i}].analysis`, s.analysis]);
+      refs.push([`spec.strategy.canary.steps[${i}].bake.analysis`, s.bake?.analysis]);
+    });
+    for (const [field, ref] of refs) {
+      for (const [j, t] of (ref?.templates ?? []).entries()) {
+        if (!lookup(t.templateName, t.clusterScope)) {
+          invalid.push(`${field}.templates[${j}].templateName: ${t.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} "${t.templateName}" not found; create it or fix the name`);
+        }
+      }
+    }
+  }
+  const selector = spec.selector?.matchLabels ?? {};
+  const view: RolloutSpecView = { ...spec, strategy: canary ? { canary } : {} };
+  const currentHash = hashObject(spec.template);
+  return { raw, owner, parsed, observed: { ...base, spec: view, currentHash }, template: spec.template, selector, lookup };
+}
+
+function fallbackSpec(): RolloutSpecView {
+  return {
+    replicas: 0,
+    paused: false,
+    minReadySeconds: 0,
+    revisionHistoryLimit: 10,
+    progressDeadlineSeconds: 600,
+    progressDeadlineAbort: false,
+    strategy: {
+      canary: { steps: [], maxSurge: '25%', maxUnavailable: '25%', dynamicStableScale: false, scaleDownDelaySeconds: 30, abortScaleDownDelaySeconds: 30 },
+    },
+  };
+}
