@@ -1,0 +1,116 @@
+/**
+ * Prepare a run for measuring: resolve its arguments (literal, Secret, field of the owning
+ * Rollout or of the run), substitute `{{args.*}}` everywhere, parse the metrics, check the
+ * conditions compile, and fetch the Secrets that headers and authentication name. Any problem
+ * is a message that names the metric and field, and the run goes to Error with it.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { formatFieldError, MetricSchema, type Metric } from '../../api/index.js';
+import { compileConditions } from '../judge.js';
+import { resolveArgs, secretValues, substituteArgs, UnresolvedArgError, type ArgumentSpec } from '../args.js';
+import type { Credentials } from '../types.js';
+
+/** Reads one key of a Secret in the run's namespace; throws when missing. */
+export type SecretReader = (name: string, key: string, signal: AbortSignal) => Promise<string>;
+
+/** A metric ready to measure, with what its provider needs. */
+export interface PreparedMetric {
+  metric: Metric;
+  credentials?: Credentials;
+  /** Values never to log or show. */
+  secrets: string[];
+}
+
+export interface PreparedRun {
+  metrics: PreparedMetric[];
+}
+
+type RawMetric = Record<string, unknown> & { name?: string };
+
+/** Everything needed before measuring, or an error message. */
+export async function prepareRun(
+  run: KubernetesObject & { spec?: { metrics?: RawMetric[]; args?: ArgumentSpec[] } },
+  fieldSource: unknown,
+  readSecret: SecretReader,
+  signal: AbortSignal,
+): Promise<PreparedRun | { error: string }> {
+  const args = await resolveArgs(run.spec?.args ?? [], {
+    async resolve(arg, sig) {
+      const from = arg.valueFrom ?? {};
+      if (from.secretKeyRef) return readSecret(from.secretKeyRef.name, from.secretKeyRef.key, sig);
+      if (from.fieldRef) {
+        const v = fieldAt(fieldSource, from.fieldRef.fieldPath);
+        if (v === undefined) throw new Error(`args.${arg.name}: fieldRef ${from.fieldRef.fieldPath} has no value`);
+        return typeof v === 'string' ? v : JSON.stringify(v);
+      }
+      throw new UnresolvedArgError(arg.name, '');
+    },
+  }, signal).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  if (args instanceof Error) return { error: `spec.args: ${args.message}` };
+  const argSecrets = secretValues(args);
+  const out: PreparedMetric[] = [];
+  for (const [i, raw] of (run.spec?.metrics ?? []).entries()) {
+    const where = `spec.metrics[${i}] (${String(raw.name ?? '?')})`;
+    const substituted = substituteArgs(raw, args.values);
+    if (substituted instanceof UnresolvedArgError) return { error: `${where}: ${substituted.message}` };
+    const parsed = MetricSchema.safeParse(substituted);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue ? issue.path.map(String).join('.') : '';
+      return { error: `${where}${path ? `.${path}` : ''}: ${issue?.message ?? 'invalid'}` };
+    }
+    const metric = parsed.data;
+    const compiled = compileConditions(metric);
+    if ('error' in compiled) return { error: `${where}: ${compiled.error}` };
+    const secrets = [...argSecrets];
+    try {
+      const credentials = await credentialsFor(metric, readSecret, secrets, signal);
+      await resolveHeaders(metric, readSecret, secrets, signal);
+      out.push({ metric, ...(credentials ? { credentials } : {}), secrets });
+    } catch (err) {
+      return { error: `${where}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+  return { metrics: out };
+}
+
+async function credentialsFor(metric: Metric, read: SecretReader, secrets: string[], signal: AbortSignal): Promise<Credentials | undefined> {
+  const auth = metric.provider.prometheus?.authentication ?? metric.provider.web?.authentication;
+  if (!auth) return undefined;
+  if (auth.bearerToken) {
+    const token = await read(auth.bearerToken.secretKeyRef.name, auth.bearerToken.secretKeyRef.key, signal);
+    secrets.push(token);
+    return { bearerToken: token };
+  }
+  if (auth.basicAuth) {
+    const b = auth.basicAuth;
+    const password = await read(b.passwordSecretKeyRef.name, b.passwordSecretKeyRef.key, signal);
+    const username = b.usernameSecretKeyRef ? await read(b.usernameSecretKeyRef.name, b.usernameSecretKeyRef.key, signal) : (b.username ?? '');
+    secrets.push(password);
+    return { basicAuth: { username, password } };
+  }
+  return undefined;
+}
+
+async function resolveHeaders(metric: Metric, read: SecretReader, secrets: string[], signal: AbortSignal): Promise<void> {
+  for (const headers of [metric.provider.prometheus?.headers, metric.provider.web?.headers]) {
+    for (const h of headers ?? []) {
+      const ref = h.valueFrom?.secretKeyRef;
+      if (!ref) continue;
+      h.value = await read(ref.name, ref.key, signal);
+      secrets.push(h.value);
+    }
+  }
+}
+
+function fieldAt(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const m of path.matchAll(/([^.[\]]+)|\[['"]([^'"]+)['"]\]/g)) {
+    const p = m[1] ?? m[2] ?? '';
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+export { formatFieldError };
