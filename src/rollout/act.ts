@@ -20,6 +20,13 @@ import type { Observation } from './observe.js';
 import { buildReplicaSet } from './replicasets.js';
 import { buildAnalysisRun } from './runs.js';
 
+/** Actions outside the canary plan: restartAt and workloadRef (decided in src/strategies/workload.ts). */
+export interface ExtraActions {
+  deletePods: string[];
+  workload?: { name: string; replicas: number };
+  requeueAfter?: number;
+}
+
 export interface ActContext {
   clients: ApiClients;
   clock: Clock;
@@ -27,7 +34,7 @@ export interface ActContext {
 }
 
 /** Applies `plan` for the observed rollout. Throws on the first failed write (the queue retries). */
-export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers: TrafficRouter[], signal: AbortSignal): Promise<void> {
+export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers: TrafficRouter[], signal: AbortSignal, extra?: ExtraActions): Promise<void> {
   const ns = obs.observed.namespace;
   const { clients } = ctx;
   if (plan.createReplicaSet && obs.template) {
@@ -56,6 +63,13 @@ export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers
   for (const name of plan.terminateRuns) {
     const path = objectPath('sluice.dev/v1alpha1', 'analysisruns', ns, name);
     await ignore(NotFoundError, sendJson(clients, 'PATCH', path, { body: { spec: { terminate: true } }, contentType: PatchType.Merge, signal }));
+  }
+  for (const pod of extra?.deletePods ?? []) {
+    await ignore(NotFoundError, sendJson(clients, 'DELETE', `/api/v1/namespaces/${ns}/pods/${pod}`, { signal }));
+  }
+  if (extra?.workload) {
+    const body = { spec: { replicas: extra.workload.replicas } };
+    await sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${extra.workload.name}`, { body, contentType: PatchType.Merge, signal });
   }
   await writeStatus(clients, obs, plan, signal);
   await recordEvents(ctx, obs, plan.events, signal);

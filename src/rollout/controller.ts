@@ -2,11 +2,11 @@
  * The Rollout controller: observe -> plan -> act for one `namespace/name` key at a time.
  * Registered with the {@link Manager} through {@link rolloutController}.
  */
-import type { KubernetesObject, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { Indexers, Resources, ownerKeys, splitKey, type Controller, type ControllerContext } from '../controller/index.js';
-import { planCanary, type Plan } from '../strategies/index.js';
+import { planCanary, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
 import { createRouters, type TrafficRouter } from '../traffic/index.js';
-import { act } from './act.js';
+import { act, type ExtraActions } from './act.js';
 import { observe, type Observation, type RawRollout, type RolloutCaches } from './observe.js';
 import type { RawTemplate } from './runs.js';
 
@@ -22,7 +22,10 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
     templates: ctx.informer<RawTemplate>(Resources.analysisTemplates),
     clusterTemplates: ctx.informer<RawTemplate>(Resources.clusterAnalysisTemplates),
     services: ctx.informer<V1Service>(Resources.services),
+    deployments: ctx.informer<V1Deployment>(Resources.deployments),
+    pods: ctx.informer<V1Pod>(Resources.pods),
   };
+  caches.pods.addIndex('owner', Indexers.byControllerUid);
   caches.replicaSets.addIndex('owner', Indexers.byControllerUid);
   caches.runs.addIndex('owner', Indexers.byControllerUid);
   const rolloutKeys = (): string[] => caches.rollouts.keys();
@@ -36,6 +39,7 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
       { informer: caches.templates, keys: rolloutKeys },
       { informer: caches.clusterTemplates, keys: rolloutKeys },
       { informer: caches.services, keys: (svc: V1Service) => rolloutsInNamespace(caches, svc.metadata?.namespace) },
+      { informer: caches.deployments, keys: (d: V1Deployment) => rolloutsInNamespace(caches, d.metadata?.namespace) },
     ],
     async reconcile(key, signal) {
       const { namespace, name } = splitKey(key);
@@ -49,13 +53,37 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
           for (const p of await r.validate(signal)) obs.observed.invalid.push(`${p.field}: ${p.message}`);
         }
       }
-      const plan = planCanary(obs.observed, ctx.clock.now());
-      await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services }, obs, plan, obs.observed.invalid.length ? [] : routers, signal);
+      const now = ctx.clock.now();
+      const plan = planCanary(obs.observed, now);
+      const extra = sideEffects(obs, plan, now);
+      await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
       for (const e of plan.events) log.info({ reason: e.reason, type: e.type }, e.message);
       onPlan?.(obs, plan);
-      return plan.requeueAfter === undefined ? {} : { requeueAfter: plan.requeueAfter };
+      const after = [plan.requeueAfter, extra.requeueAfter].filter((x): x is number => x !== undefined);
+      return after.length ? { requeueAfter: Math.min(...after) } : {};
     },
   };
+}
+
+/** restartAt and workloadRef: pods to recreate, the Deployment's replicas, status.restartedAt. */
+function sideEffects(obs: Observation, plan: Plan, now: number): ExtraActions {
+  const o = obs.observed;
+  const canary = o.spec.strategy.canary;
+  const steady = !o.invalid.length && plan.status.stableRS === o.currentHash && !plan.status.abort;
+  const { maxUnavailable } = resolveSurgeAndUnavailable(canary?.maxSurge ?? '25%', canary?.maxUnavailable ?? '25%', o.spec.replicas);
+  const restart = planRestart({ restartAt: o.spec.restartAt, restartedAt: plan.status.restartedAt, steady, now, pods: obs.pods, maxUnavailable });
+  if (restart.restartedAt) {
+    plan.status.restartedAt = restart.restartedAt;
+    plan.events.push({ type: 'Normal', reason: 'RolloutRestarted', message: `every pod is newer than spec.restartAt ${restart.restartedAt}` });
+  }
+  const extra: ExtraActions = { deletePods: restart.deletePods };
+  if (restart.requeueAfter !== undefined) extra.requeueAfter = restart.requeueAfter;
+  if (obs.workload) {
+    const healthy = plan.status.phase === 'Healthy';
+    const replicas = workloadReplicas(obs.workload.policy, obs.workload.replicas, { replicas: o.spec.replicas, available: plan.status.availableReplicas ?? 0, healthy });
+    if (replicas !== undefined) extra.workload = { name: obs.workload.name, replicas };
+  }
+  return extra;
 }
 
 function rolloutsInNamespace(caches: RolloutCaches, namespace: string | undefined): string[] {

@@ -2,10 +2,10 @@
  * Observe: everything the planner needs about one Rollout, read from informer caches (no LIST
  * per reconcile): the parsed spec, its ReplicaSets and AnalysisRuns, and what is wrong with it.
  */
-import type { KubernetesObject, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { formatFieldError, parseRollout, type Rollout } from '../api/index.js';
 import type { Informer } from '../controller/index.js';
-import { hashObject, type ObservedRollout, type RolloutSpecView, type RolloutStatusView } from '../strategies/index.js';
+import { hashObject, type ObservedRollout, type RestartPod, type RolloutSpecView, type RolloutStatusView, type ScaleDownPolicy } from '../strategies/index.js';
 import { observeReplicaSet, type OwnerInfo, type PodTemplate } from './replicasets.js';
 import { observeRun, type RawTemplate, type TemplateLookup } from './runs.js';
 
@@ -23,6 +23,9 @@ export interface RolloutCaches {
   templates: Informer<RawTemplate>;
   clusterTemplates: Informer<RawTemplate>;
   services: Informer<V1Service>;
+  deployments: Informer<V1Deployment>;
+  /** Indexed by controlling owner uid ('owner'). */
+  pods: Informer<V1Pod>;
 }
 
 /** What one observation yields. */
@@ -35,6 +38,10 @@ export interface Observation {
   template?: PodTemplate;
   selector: Record<string, string>;
   lookup: TemplateLookup;
+  /** The rollout's pods (for restartAt). */
+  pods: RestartPod[];
+  /** The Deployment named by workloadRef, when set and found. */
+  workload?: { name: string; replicas: number; policy: ScaleDownPolicy };
 }
 
 /** Reads one Rollout and what it owns; undefined when the Rollout is gone. */
@@ -45,6 +52,13 @@ export function observe(caches: RolloutCaches, namespace: string, name: string, 
   const uid = raw.metadata.uid;
   const replicaSets = caches.replicaSets.byIndex('owner', uid).flatMap((rs) => observeReplicaSet(rs) ?? []);
   const runs = caches.runs.byIndex('owner', uid).flatMap((r) => observeRun(r as Parameters<typeof observeRun>[0]) ?? []);
+  const rsUids = caches.replicaSets.byIndex('owner', uid).flatMap((rs) => rs.metadata?.uid ?? []);
+  const pods: RestartPod[] = rsUids.flatMap((u) => caches.pods.byIndex('owner', u)).map((p) => ({
+    name: p.metadata?.name ?? '',
+    created: Date.parse(String(p.metadata?.creationTimestamp ?? '')) || 0,
+    ready: (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    deleting: !!p.metadata?.deletionTimestamp,
+  }));
   const lookup: TemplateLookup = (t, cluster) => (cluster ? caches.clusterTemplates.get(undefined, t) : caches.templates.get(namespace, t));
   const status: RolloutStatusView = structuredClone(raw.status ?? {});
   const invalid: string[] = [];
@@ -52,13 +66,28 @@ export function observe(caches: RolloutCaches, namespace: string, name: string, 
   const base = { name, namespace, generation: raw.metadata.generation ?? 1, status, replicaSets, runs, timeScale, invalid };
   if (!result.ok) {
     invalid.push(...result.errors.map(formatFieldError));
-    return { raw, owner, observed: { ...base, spec: fallbackSpec(), currentHash: status.currentPodHash ?? '' }, selector: {}, lookup };
+    return { raw, owner, observed: { ...base, spec: fallbackSpec(), currentHash: status.currentPodHash ?? '' }, selector: {}, lookup, pods };
   }
   const parsed = result.value;
   const spec = parsed.spec;
   const canary = spec.strategy.canary;
   if (!canary) invalid.push('spec.strategy.blueGreen: blue-green is not supported by this version of Sluice yet; use spec.strategy.canary');
-  if (spec.workloadRef) invalid.push('spec.workloadRef: not supported by this version of Sluice yet; put the pod template in spec.template');
+  let template = spec.template;
+  let selector = spec.selector?.matchLabels ?? {};
+  let workload: Observation['workload'];
+  const ref = spec.workloadRef;
+  if (ref) {
+    const deployment = ref.kind === 'Deployment' ? caches.deployments.get(namespace, ref.name) : undefined;
+    if (ref.kind !== 'Deployment' || !ref.apiVersion.startsWith('apps/')) {
+      invalid.push(`spec.workloadRef.kind: only apps/v1 Deployment is supported, got ${ref.apiVersion} ${ref.kind}`);
+    } else if (!deployment?.spec?.template) {
+      invalid.push(`spec.workloadRef.name: Deployment "${ref.name}" not found in namespace ${namespace}; create it or fix the name`);
+    } else {
+      template = deployment.spec.template as typeof template;
+      selector = deployment.spec.selector.matchLabels ?? {};
+      workload = { name: ref.name, replicas: deployment.spec.replicas ?? 1, policy: ref.scaleDown };
+    }
+  }
   if (canary) {
     for (const [field, svc] of [['canaryService', canary.canaryService], ['stableService', canary.stableService]] as const) {
       if (svc && !caches.services.get(namespace, svc)) invalid.push(`spec.strategy.canary.${field}: Service "${svc}" not found in namespace ${namespace}; create it or fix the name`);
@@ -77,10 +106,9 @@ export function observe(caches: RolloutCaches, namespace: string, name: string, 
       }
     }
   }
-  const selector = spec.selector?.matchLabels ?? {};
   const view: RolloutSpecView = { ...spec, strategy: canary ? { canary } : {} };
-  const currentHash = hashObject(spec.template);
-  return { raw, owner, parsed, observed: { ...base, spec: view, currentHash }, template: spec.template, selector, lookup };
+  const currentHash = hashObject(template);
+  return { raw, owner, parsed, observed: { ...base, spec: view, currentHash }, template, selector, lookup, pods, ...(workload ? { workload } : {}) };
 }
 
 function fallbackSpec(): RolloutSpecView {

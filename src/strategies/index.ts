@@ -7,3 +7,4 @@ export { hashObject, canonicalJson, replicaSetName, runName } from './names.js';
 export { RunKind } from './types.js';
 export type * from './types.js';
 export type * from './spec.js';
+export { workloadReplicas, planRestart, type ScaleDownPolicy, type RestartPod, type RestartPlan } from './workload.js';
