@@ -43,3 +43,4 @@ export { Outcomes, WorkQueue, type Outcome, type QueueHooks, type ReconcileFn, t
 export { ExponentialBackoff, TokenBucket } from './ratelimit.js';
 export type { Controller, ControllerContext, ControllerSetup, WatchSpec } from './registration.js';
 export { INSTANCE_ID_LABEL, Resources, SLUICE_GROUP, apiVersionOf, collectionPath, resourceName, type ResourceRef } from './resources.js';
+export { reuseConnections } from './keepalive.js';

@@ -11,6 +11,7 @@
  * 5. on abort: stop taking work, abort in-flight reconciles, wait (bounded), release the
  *    lease, stop informers and servers. On loss of leadership: stop acting at once.
  */
+import { reuseConnections } from './keepalive.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { CoordinationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -102,7 +103,7 @@ export class Manager implements ControllerContext {
     this.namespace = opts.namespace || undefined;
     this.instanceId = opts.instanceId || undefined;
     this.metrics.setLeader(false);
-    this.clients = new ApiClients({ kubeConfig: opts.kubeConfig, clock: this.clock, qps: opts.qps, burst: opts.burst, observe: this.metrics.requestObserver });
+    this.clients = new ApiClients({ kubeConfig: reuseConnections(opts.kubeConfig), clock: this.clock, qps: opts.qps, burst: opts.burst, observe: this.metrics.requestObserver });
     const le = opts.leaderElection ?? {};
     if (le.enabled ?? true) {
       this.elector = new LeaderElector({
