@@ -2,8 +2,9 @@
  * Act: applies a plan in the safe order, each write idempotent.
  *
  * 1. create the canary ReplicaSet and scale up (pods before traffic);
- * 2. when traffic moves toward the canary: Service selectors first, then weights; when it moves
- *    away (abort, rollback): weights first — stable gets everything — then Service selectors;
+ * 2. when traffic moves toward the canary, and on promotion (the stable Service takes the new
+ *    revision): Service selectors first, then weights; when it moves away from the canary
+ *    (abort, new template): weights first — stable gets everything — then Service selectors;
  * 3. scale down what no longer takes traffic, prune old ReplicaSets;
  * 4. start and stop AnalysisRuns;
  * 5. write status last (with resourceVersion: a 409 re-plans from fresh state), then Events,
@@ -44,11 +45,14 @@ export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers
   }
   for (const a of plan.scaleUp) await scale(clients, ns, a, signal);
 
+  // Promotion points the stable Service at the new revision before the weights go back to
+  // stable; an abort takes the weight off the canary before its Service is pointed back.
   const prevWeight = obs.observed.status.canary?.weights?.canary.weight ?? 0;
-  const awayFromCanary = plan.traffic !== undefined && plan.traffic.weight < prevWeight;
-  if (plan.traffic && awayFromCanary) await traffic(obs, plan, routers, signal);
+  const promoting = plan.services !== undefined && obs.observed.status.stableRS !== undefined && plan.services.stableHash !== obs.observed.status.stableRS;
+  const trafficFirst = plan.traffic !== undefined && plan.traffic.weight < prevWeight && !promoting;
+  if (plan.traffic && trafficFirst) await traffic(obs, plan, routers, signal);
   if (plan.services) await selectors(ctx, obs, plan.services, signal);
-  if (plan.traffic && !awayFromCanary) await traffic(obs, plan, routers, signal);
+  if (plan.traffic && !trafficFirst) await traffic(obs, plan, routers, signal);
 
   for (const a of plan.scaleDown) await scale(clients, ns, a, signal);
   for (const name of plan.deleteReplicaSets) {
