@@ -109,21 +109,23 @@ export async function runLocalCommand(argv: string[], out: NodeJS.WritableStream
   cluster.faults.conflictRate = parsed.conflictRate;
   const file = parsed.kubeconfig ?? '';
   await cluster.writeKubeconfig(file);
-  // Handlers go in before the URL line: whoever reads the line may signal at once.
-  const stopRequested = new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-    if (signal?.aborted) done();
-    else signal?.addEventListener('abort', done, { once: true });
-  });
+  // Handlers go in before the URL line (whoever reads it may signal at once), and stay until
+  // the cluster has stopped, so a second signal during shutdown is absorbed too.
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  const onSignal = (): void => requestStop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (signal?.aborted) requestStop();
+  else signal?.addEventListener('abort', onSignal, { once: true });
   out.write(`local cluster serving at ${cluster.url} (kubeconfig: ${file})\n`);
   await stopRequested;
-  await cluster.stop();
+  try {
+    await cluster.stop();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    signal?.removeEventListener('abort', onSignal);
+  }
   return 0;
 }

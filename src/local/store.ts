@@ -215,7 +215,7 @@ export class MemoryStore implements ObjectStore {
       now: toRfc3339(this.clock.now()),
     });
     if (r.custom) reportUnknownFields(r, validateCustomObject(r, o, 'create'), opts.fieldValidation, opts.warnings);
-    // TEMP else validateBuiltin(r, o);
+    else validateBuiltin(r, o);
     this.crds.validate(r, o);
     if (opts.dryRun) return o;
     this.commit('ADDED', r, o, undefined);
@@ -239,7 +239,7 @@ export class MemoryStore implements ObjectStore {
     const plan = planUpdate(r, old, clone(obj), status);
     if (plan.next === old) return clone(this.present(r, old));
     if (r.custom) reportUnknownFields(r, validateCustomObject(r, plan.next, status ? 'status' : 'update'), opts.fieldValidation, opts.warnings);
-    // TEMP else if (!status) validateBuiltin(r, plan.next, old);
+    else if (!status) validateBuiltin(r, plan.next, old);
     this.crds.validate(r, plan.next);
     if (opts.dryRun) return plan.next;
     if (plan.finalize) {

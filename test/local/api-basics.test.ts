@@ -97,6 +97,17 @@ describe('local cluster: HTTPS, discovery and errors', () => {
     assert.equal(f.status.details?.causes?.[0]?.field, 'metadata.name');
   });
 
+  it('lists built-ins without kind/apiVersion on items, as the real server does', async () => {
+    const r = (await rawRequest(cluster().kubeConfig, 'GET', '/api/v1/namespaces')).json() as { kind: string; apiVersion: string; items: Array<Record<string, unknown>> };
+    assert.equal(r.kind, 'NamespaceList');
+    assert.equal(r.apiVersion, 'v1');
+    assert.ok(r.items.length > 0);
+    assert.equal(r.items[0]?.['kind'], undefined);
+    assert.equal(r.items[0]?.['apiVersion'], undefined);
+    const one = (await rawRequest(cluster().kubeConfig, 'GET', '/api/v1/namespaces/default')).json() as Record<string, unknown>;
+    assert.equal(one['kind'], 'Namespace');
+  });
+
   it('honours dryRun=All: answers as if created, stores nothing', async () => {
     const out = await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'dry' } }, dryRun: 'All' });
     assert.equal(out.metadata?.name, 'dry');

@@ -132,7 +132,10 @@ export async function handleResource(
     if (page.continue) meta['continue'] = page.continue;
     if (page.remainingItemCount !== undefined) meta['remainingItemCount'] = page.remainingItemCount;
     if (asTable) return sendJson(res, 200, toTable(r, page.items, ctx.clock.now(), meta, q.includeObject));
-    return sendJson(res, 200, { kind: r.listKind, apiVersion: groupVersion(r), metadata: meta, items: page.items });
+    // Like the real server, items of built-in lists carry no kind/apiVersion (kubernetes#3030);
+    // custom resource list items (unstructured) do.
+    const items = r.custom ? page.items : page.items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest);
+    return sendJson(res, 200, { kind: r.listKind, apiVersion: groupVersion(r), metadata: meta, items });
   }
   const text = await readBody(req);
   const wo = writeOptions(q);
