@@ -23,6 +23,7 @@ export const ConditionType = {
   Stalled: 'Stalled',
   Progressing: 'Progressing',
   Paused: 'Paused',
+  Degraded: 'Degraded',
   InvalidSpec: 'InvalidSpec',
   Available: 'Available',
   Completed: 'Completed',

@@ -160,7 +160,9 @@ export class StepRunner {
     const name = runName(this.o.name, this.o.currentHash, this.attempt, RunKind.Bake, index);
     let bake = next.bake?.stepIndex === index ? next.bake : undefined;
     if (!bake) {
-      const end = this.b.now + this.b.scaled(duration);
+      // Status times have whole seconds: round the end up, so the bake is never shorter than asked
+      // (with --time-scale a bake can be under a second and would otherwise end at once).
+      const end = Math.ceil((this.b.now + this.b.scaled(duration)) / 1000) * 1000;
       bake = { stepIndex: index, startedAt: toRfc3339(this.b.now), endsAt: toRfc3339(end), ...(analysis ? { analysisRun: name } : {}) };
       next.bake = bake;
       this.b.event('Normal', 'BakeStarted', `bake for ${Math.round(this.b.scaled(duration) / 1000)}s until ${bake.endsAt}${analysis ? ` with analysis run ${name}` : ''}`);

@@ -197,7 +197,9 @@ function progress(b: PlanBuilder, o: ObservedRollout, c: CanaryStrategyView, sta
     if (verdict) return abort(b, verdict);
   }
   for (const run of o.runs) {
-    const stale = run.kind !== RunKind.Background && (run.stepIndex !== index || run.attempt !== (next.attempt ?? 0));
+    // Only runs of steps (or attempts) already left behind: a run of a later step or attempt was
+    // started by a newer reconcile than the cached status this one sees, and must keep running.
+    const stale = run.kind !== RunKind.Background && ((run.stepIndex ?? index) < index || run.attempt < (next.attempt ?? 0));
     if (stale && !run.terminating && isRunning(run.phase)) b.plan.terminateRuns.push(run.name);
   }
   if (o.spec.paused) {

@@ -5,24 +5,12 @@
  */
 import { toRfc3339 } from '../clock/index.js';
 import type { ConditionView } from './spec.js';
+import { ConditionType, RolloutPhase } from '../api/constants.js';
 
-export const Phase = {
-  Healthy: 'Healthy',
-  Progressing: 'Progressing',
-  Paused: 'Paused',
-  Degraded: 'Degraded',
-} as const;
-export type Phase = (typeof Phase)[keyof typeof Phase];
-
-export const ConditionType = {
-  Ready: 'Ready',
-  Reconciling: 'Reconciling',
-  Stalled: 'Stalled',
-  Progressing: 'Progressing',
-  Paused: 'Paused',
-  Degraded: 'Degraded',
-  InvalidSpec: 'InvalidSpec',
-} as const;
+/** Rollout phases and condition types: the API's own constants. */
+export const Phase = RolloutPhase;
+export type Phase = RolloutPhase;
+export { ConditionType };
 
 /** Condition reasons (Argo Rollouts' names where it has one). */
 export const Reason = {

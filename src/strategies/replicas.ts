@@ -25,6 +25,7 @@
  * ceil(R * w / 100), or exactly `setCanaryScale.replicas`. With `dynamicStableScale`, stable
  * shrinks to ceil(R * (100 - trafficWeight) / 100) as traffic leaves it.
  */
+import { resolveIntOrPercent } from '../api/kit.js';
 
 /** What is known of one ReplicaSet for the arithmetic. */
 export interface ReplicaSetCounts {
@@ -83,18 +84,6 @@ export function resolveSurgeAndUnavailable(
   let unavailable = resolveIntOrPercent(maxUnavailable, replicas, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
   return { maxSurge: surge, maxUnavailable: Math.min(unavailable, replicas) };
-}
-
-/** An int, or a percent string of `total`; throws on anything else (parse catches it first). */
-export function resolveIntOrPercent(v: number | string, total: number, roundUp: boolean): number {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (m) {
-    const exact = (Number(m[1]) * total) / 100;
-    return roundUp ? Math.ceil(exact) : Math.floor(exact);
-  }
-  if (/^\d+$/.test(v)) return Number(v);
-  throw new Error(`not an integer or percentage: ${JSON.stringify(v)}`);
 }
 
 /** The desired end state for the current weight, before surge/unavailability limits. */
