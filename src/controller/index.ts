@@ -44,3 +44,4 @@ export { ExponentialBackoff, TokenBucket } from './ratelimit.js';
 export type { Controller, ControllerContext, ControllerSetup, WatchSpec } from './registration.js';
 export { INSTANCE_ID_LABEL, Resources, SLUICE_GROUP, apiVersionOf, collectionPath, resourceName, type ResourceRef } from './resources.js';
 export { reuseConnections } from './keepalive.js';
+export { sendJson, objectPath, PatchType, FIELD_MANAGER, type SendOptions } from './rest.js';

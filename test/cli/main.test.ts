@@ -30,7 +30,7 @@ describe('cli/main', function () {
     assert.match(none.out, /controller/);
     const bad = await run(['frobnicate']);
     assert.equal(bad.code, 2);
-    assert.equal(bad.err, "sluice: unknown command 'frobnicate'; commands: controller, local, version\n");
+    assert.equal(bad.err, "sluice: unknown command 'frobnicate'; commands: abort, controller, get, list, local, pause, promote, restart, resume, retry, set, status, terminate, undo, version\n");
   });
 
   const badFlags: Record<string, [string[], RegExp]> = {
