@@ -28,7 +28,7 @@ export async function startEnv(opts: { podReadyDelayMs?: number; badImagePattern
 }
 
 /** Starts the controller (in-process) with a time scale. */
-export async function startController(env: Env, timeScale = 1000): Promise<void> {
+export async function startController(env: Env, timeScale = 100): Promise<void> {
   const manager = new Manager({
     kubeConfig: env.kc,
     clock: new RealClock(),
