@@ -1,6 +1,8 @@
 /**
- * Analysis: conditions, the measurement judge, args substitution and metric providers. The
- * AnalysisRun reconciler (later) calls, per measurement:
+ * Analysis: conditions, the measurement judge, args substitution, metric providers and the
+ * AnalysisRun controller ({@link analysisRunController}). Phases and the stored measurement
+ * shape are the API's (`AnalysisPhase`, `Measurement` in `src/api`); providers return a
+ * {@link ProviderMeasurement}. The reconciler calls, per measurement:
  *
  * 1. `resolveArgs(template.args, resolver, signal)` then `substituteArgs(metric, args.values)`;
  * 2. `providerFor(metric, registry)` then `provider.measure(metric, { now, secrets, logger }, signal)`.
@@ -19,3 +21,4 @@ export {
 } from './args.js';
 export * from './types.js';
 export * from './providers/index.js';
+export { analysisRunController, type AnalysisControllerOptions } from './reconciler/index.js';

@@ -36,7 +36,8 @@ import {
   type CompiledCondition,
   type EvalOutcome,
 } from './conditions/index.js';
-import { AnalysisPhase, type ConditionsSpec, type MeasurementPhase } from './types.js';
+import { AnalysisPhase } from '../api/index.js';
+import type { ConditionsSpec, MeasurementPhase } from './types.js';
 
 /** The traffic guard's reading for one measurement. */
 export interface TrafficSample {

@@ -5,27 +5,17 @@
  * as strings when they came from `{{args.x}}`; the functions here parse them.
  */
 import type { Logger } from 'pino';
-
-/** Phases of a measurement and of a metric, as Argo Rollouts names them. */
-export const AnalysisPhase = {
-  Pending: 'Pending',
-  Running: 'Running',
-  Successful: 'Successful',
-  Failed: 'Failed',
-  Error: 'Error',
-  Inconclusive: 'Inconclusive',
-} as const;
-/** One of {@link AnalysisPhase}. */
-export type AnalysisPhase = (typeof AnalysisPhase)[keyof typeof AnalysisPhase];
+import type { AnalysisPhase } from '../api/index.js';
 
 /** The verdict phases a finished measurement can have. */
 export type MeasurementPhase = Extract<AnalysisPhase, 'Successful' | 'Failed' | 'Error' | 'Inconclusive'>;
 
 /**
- * One finished measurement, without timestamps (the reconciler stamps `startedAt`/`finishedAt`
- * from its Clock). `value` is the string Argo stores: `0.5`, `[0.01,0.02]`, `NaN`, `+Inf`.
+ * What a provider returns for one measurement, without timestamps (the reconciler stamps
+ * `startedAt`/`finishedAt` from its Clock and stores it as the api's `Measurement`). `value` is
+ * the string Argo stores: `0.5`, `[0.01,0.02]`, `NaN`, `+Inf`.
  */
-export interface Measurement {
+export interface ProviderMeasurement {
   readonly phase: MeasurementPhase;
   readonly value?: string;
   readonly message?: string;
@@ -117,11 +107,11 @@ export interface MeasureContext {
 }
 
 /**
- * A metric backend. `measure` resolves to a Measurement for every outcome (including an
+ * A metric backend. `measure` resolves to a ProviderMeasurement for every outcome (including an
  * unreachable server, as an Error measurement) and rejects only when `signal` aborts.
  */
 export interface MetricProvider {
   /** The `provider` key it serves: `prometheus`, `web`. */
   readonly type: string;
-  measure(metric: MetricSpec, ctx: MeasureContext, signal: AbortSignal): Promise<Measurement>;
+  measure(metric: MetricSpec, ctx: MeasureContext, signal: AbortSignal): Promise<ProviderMeasurement>;
 }

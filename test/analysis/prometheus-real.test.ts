@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { RealClock } from '../../src/clock/index.js';
 import { PrometheusProvider } from '../../src/analysis/providers/prometheus.js';
-import type { Measurement, MetricSpec } from '../../src/analysis/types.js';
+import type { ProviderMeasurement as Measurement, MetricSpec } from '../../src/analysis/types.js';
 import { instantQuery, startPrometheus, waitFor, type PrometheusServer } from '../support/prometheus.js';
 import { requireTool } from '../support/requires.js';
 import { TestApp } from '../support/testapp/index.js';

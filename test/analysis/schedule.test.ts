@@ -73,7 +73,9 @@ describe('analysis schedule and verdicts', () => {
     'mostly errors is never Successful': [{ count: 3, interval: 1 }, [E, S, E], false, E],
     'terminated with no measurement is Inconclusive, not a pass': [{ interval: 1 }, [], true, I],
     'terminated after errors only is Error': [{ interval: 1 }, [E, E], true, E],
-    'terminated with passing measurements is Successful': [{ interval: 1 }, [S, S, E], true, S],
+    'terminated with passing measurements is Successful (an error in the middle is tolerated)': [{ interval: 1 }, [S, E, S], true, S],
+    'terminated right after an error is Error: the latest data is missing': [{ interval: 1 }, [S, S, E], true, E],
+    'count reached on an error is Error, never Successful': [{ count: 3, interval: 1 }, [S, S, E], false, E],
     'string limits from args are read as numbers': [{ count: '2', interval: 1, failureLimit: '1' }, [F, S], false, S],
   };
   for (const [name, [m, phases, terminating, want]] of Object.entries(verdicts)) {

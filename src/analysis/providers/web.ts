@@ -11,7 +11,8 @@
 import axios from 'axios';
 import type { Logger } from 'pino';
 import { judge } from '../judge.js';
-import { AnalysisPhase, type Credentials, type MeasureContext, type Measurement, type MetricProvider, type MetricSpec, type WebSpec } from '../types.js';
+import { AnalysisPhase } from '../../api/index.js';
+import type { Credentials, MeasureContext, ProviderMeasurement as Measurement, MetricProvider, MetricSpec, WebSpec } from '../types.js';
 import { agentsFor, buildHeaders, checkUrl, MAX_BODY_BYTES, redact, rethrowIfAborted, seconds, secretsOf, snippet, transportMessage } from './http.js';
 import { selectJsonPath } from './jsonpath.js';
 

@@ -2,15 +2,20 @@
  * The AnalysisRun controller: for one run, measure every metric that is due, judge, write
  * status, and requeue at exactly the next due time through the Clock. Nothing polls.
  * A run created by hand works the same as one a Rollout starts.
+ *
+ * Its own writes are remembered per run until the informer shows them: a requeue that fires
+ * before the watch event arrives works from what was written, not from the stale cache, so a
+ * measurement is never taken twice for one slot of the grid; and the watch event of its own
+ * write is recognised and skipped.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { AnalysisPhase, parseAnalysisRunStatus, type AnalysisRunStatus, type Measurement, type MetricResult } from '../../api/index.js';
 import { Resources, splitKey, type Controller, type ControllerContext } from '../../controller/index.js';
-import { objectPath, sendJson } from '../../controller/rest.js';
 import { canonicalJson } from '../../strategies/index.js';
 import { defaultProviders, providerFor, type ProviderRegistry } from '../providers/index.js';
+import { recordPhaseEvent, secretReader, writeStatus } from './io.js';
 import { prepareRun, type PreparedMetric } from './prepare.js';
-import { addMeasurement, anchorFor, assessMetric, DEFAULT_RETENTION, emptyResult, nextDue, runPhase } from './schedule.js';
+import { addMeasurement, anchorFor, assessMetric, DEFAULT_RETENTION, DUE_KEY, emptyResult, nextDue, runPhase } from './schedule.js';
 
 interface RawRun extends KubernetesObject {
   spec?: {
@@ -23,8 +28,19 @@ interface RawRun extends KubernetesObject {
   status?: Record<string, unknown>;
 }
 
+/** Options of {@link analysisRunController}. */
 export interface AnalysisControllerOptions {
+  /** Default: the built-in Prometheus and web providers. */
   providers?: ProviderRegistry;
+  /** Concurrent reconciles (each waits on a query); default the manager's workers. */
+  workers?: number;
+}
+
+/** What this controller last wrote for a run: `from` is the resourceVersion it replaced. */
+interface Written {
+  from: string | undefined;
+  to: string | undefined;
+  status: AnalysisRunStatus;
 }
 
 /** Builds the AnalysisRun controller. */
@@ -32,98 +48,121 @@ export function analysisRunController(ctx: ControllerContext, opts: AnalysisCont
   const runs = ctx.informer<RawRun>(Resources.analysisRuns);
   const rollouts = ctx.informer<KubernetesObject>(Resources.rollouts);
   const providers = opts.providers ?? defaultProviders({ logger: ctx.logger });
+  const written = new Map<string, Written>();
   return {
     name: 'analysisrun',
     watches: [{ informer: runs }],
+    ...(opts.workers ? { workers: opts.workers } : {}),
     async reconcile(key, signal) {
       const { namespace, name } = splitKey(key);
-      const raw = runs.get(namespace, name);
-      if (!raw?.metadata?.name || !namespace) return {};
-      const prev = parseAnalysisRunStatus(raw.status ?? {});
+      let raw = runs.get(namespace, name);
+      if (!raw?.metadata?.name || !namespace) {
+        written.delete(key);
+        return {};
+      }
+      const mine = written.get(key);
+      if (mine && raw.metadata.resourceVersion === mine.to) {
+        // The watch event of our own write: nothing changed since, and the requeue that write
+        // asked for is still pending. Skipping halves the reconciles under load.
+        written.delete(key);
+        return {};
+      }
+      let stored: unknown = raw.status ?? {};
+      if (mine && raw.metadata.resourceVersion === mine.from) {
+        // The cache has not caught up with our last write yet.
+        stored = mine.status;
+        raw = { ...raw, metadata: { ...raw.metadata, resourceVersion: mine.to } };
+      } else {
+        written.delete(key);
+      }
+      const prev = parseAnalysisRunStatus(stored);
       if (isDone(prev.phase)) return {};
       const now = ctx.clock.now();
-      const log = ctx.logger.child({ namespace, name });
-      const owner = raw.metadata.ownerReferences?.find((o) => o.kind === 'Rollout');
+      const owner = raw.metadata?.ownerReferences?.find((o) => o.kind === 'Rollout');
       const fieldSource = (owner && rollouts.get(namespace, owner.name)) ?? raw;
-      const readSecret = async (secret: string, k: string, sig: AbortSignal): Promise<string> => {
-        const s = await sendJson<{ data?: Record<string, string> }>(ctx.clients, 'GET', `/api/v1/namespaces/${namespace}/secrets/${secret}`, { signal: sig }).catch(
-          (err: unknown) => {
-            throw new Error(`Secret "${secret}" could not be read: ${err instanceof Error ? err.message : String(err)}`);
-          },
-        );
-        const v = s.data?.[k];
-        if (v === undefined) throw new Error(`Secret "${secret}" has no key "${k}"`);
-        return Buffer.from(v, 'base64').toString('utf8');
-      };
       const next: AnalysisRunStatus = structuredClone(prev);
       next.startedAt ??= new Date(now).toISOString();
       const runStart = Date.parse(next.startedAt);
-      const prepared = await prepareRun(raw, fieldSource, readSecret, signal);
+      const prepared = await prepareRun(raw, fieldSource, secretReader(ctx, namespace), signal);
       let requeueAt: number | undefined;
       if ('error' in prepared) {
         next.phase = AnalysisPhase.Error;
         next.message = prepared.error;
       } else {
-        const terminating = raw.spec?.terminate === true;
-        const dryAll = (raw.spec?.dryRun ?? []).some((d) => d.metricName === '*');
-        const results = new Map(next.metricResults.map((r) => [r.name, r]));
-        const due: PreparedMetric[] = [];
-        for (const p of prepared.metrics) {
-          const dry = dryAll || (raw.spec?.dryRun ?? []).some((d) => d.metricName === p.metric.name);
-          if (!results.has(p.metric.name)) results.set(p.metric.name, emptyResult(p.metric.name, dry));
-          const at = nextDue(p.metric, results.get(p.metric.name), runStart, ctx.timeScale);
-          if (at === undefined || terminating) continue;
-          if (at <= now) due.push(p);
-        }
-        const measured = await Promise.all(due.map(async (p) => [p, await measure(providers, p, ctx.clock.now(), signal)] as const));
-        for (const [p, m] of measured) {
-          const before = results.get(p.metric.name)!;
-          const anchor = anchorFor(p.metric, before, runStart, ctx.timeScale, now);
-          const retention = (raw.spec?.measurementRetention ?? []).find((r) => r.metricName === p.metric.name || r.metricName === '*')?.limit ?? DEFAULT_RETENTION;
-          results.set(p.metric.name, addMeasurement(before, m, retention, anchor));
-        }
-        for (const p of prepared.metrics) {
-          const r = results.get(p.metric.name)!;
-          const verdict = assessMetric(p.metric, r, terminating);
-          results.set(p.metric.name, { ...r, phase: verdict.phase, message: verdict.message });
-          if (!isDone(verdict.phase) && !terminating) {
-            const at = nextDue(p.metric, results.get(p.metric.name), runStart, ctx.timeScale);
-            if (at !== undefined) requeueAt = Math.min(requeueAt ?? Infinity, at);
-          }
-        }
-        next.metricResults = prepared.metrics.map((p) => results.get(p.metric.name)!);
-        next.phase = runPhase(next.metricResults);
-        // A metric that ends the run badly ends it now: the others stop measuring.
-        if (next.phase === AnalysisPhase.Failed || next.phase === AnalysisPhase.Error || next.phase === AnalysisPhase.Inconclusive) requeueAt = undefined;
-        next.message = runMessage(next.metricResults, next.phase);
-        next.runSummary = summary(next.metricResults.filter((r) => !r.dryRun));
-        next.dryRunSummary = summary(next.metricResults.filter((r) => r.dryRun));
+        requeueAt = await step(raw, prepared.metrics, next, runStart, now, signal);
       }
       if (canonicalJson(next) !== canonicalJson(prev)) {
-        const path = objectPath(raw.apiVersion ?? 'sluice.dev/v1alpha1', 'analysisruns', namespace, name, 'status');
-        await sendJson(ctx.clients, 'PUT', path, { body: { ...raw, status: next }, signal });
+        const to = await writeStatus(ctx, raw, next, signal);
+        written.set(key, { from: raw.metadata?.resourceVersion, to, status: next });
         if (next.phase !== prev.phase) {
-          log.info({ phase: next.phase }, `analysis run ${next.phase}: ${next.message}`);
-          await recordEvent(ctx, raw, next, signal);
+          ctx.logger.info({ namespace, name, phase: next.phase }, `analysis run ${next.phase}: ${next.message}`);
+          await recordPhaseEvent(ctx, raw, next, signal).catch((err: unknown) => {
+            // The status already holds the phase; a lost Event must not repeat the measurement.
+            ctx.logger.warn({ namespace, name, err: err instanceof Error ? err.message : String(err) }, 'could not record the phase Event');
+          });
         }
       }
-      return requeueAt === undefined ? {} : { requeueAfter: Math.max(0, requeueAt - ctx.clock.now()) };
+      // At least 1 ms: the queue reads 0 as "only on events", and a metric that fell due while
+      // this reconcile ran would otherwise wait forever.
+      return requeueAt === undefined ? {} : { requeueAfter: Math.max(1, requeueAt - ctx.clock.now()) };
     },
   };
+
+  /** Measures what is due and judges; fills `next`; returns when to look again. */
+  async function step(raw: RawRun, metrics: PreparedMetric[], next: AnalysisRunStatus, runStart: number, now: number, signal: AbortSignal): Promise<number | undefined> {
+    const terminating = raw.spec?.terminate === true;
+    const dryRun = raw.spec?.dryRun ?? [];
+    const isDry = (n: string): boolean => dryRun.some((d) => d.metricName === '*' || d.metricName === n);
+    const results = new Map(next.metricResults.map((r) => [r.name, r]));
+    const due: Array<[PreparedMetric, number]> = [];
+    for (const p of metrics) {
+      if (!results.has(p.metric.name)) results.set(p.metric.name, emptyResult(p.metric.name, isDry(p.metric.name)));
+      const at = nextDue(p.metric, results.get(p.metric.name), runStart, ctx.timeScale);
+      if (at !== undefined && !terminating && at <= now) due.push([p, at]);
+    }
+    const measured = await Promise.all(due.map(async ([p, at]) => [p, await measure(providers, p, at, ctx, signal)] as const));
+    for (const [p, m] of measured) {
+      const before = results.get(p.metric.name) ?? emptyResult(p.metric.name, isDry(p.metric.name));
+      const anchor = anchorFor(p.metric, before, runStart, ctx.timeScale, now);
+      const retention = (raw.spec?.measurementRetention ?? []).find((r) => r.metricName === p.metric.name || r.metricName === '*')?.limit ?? DEFAULT_RETENTION;
+      results.set(p.metric.name, addMeasurement(before, m, retention, anchor));
+    }
+    let requeueAt: number | undefined;
+    for (const p of metrics) {
+      const r = results.get(p.metric.name) ?? emptyResult(p.metric.name, isDry(p.metric.name));
+      const verdict = assessMetric(p.metric, r, terminating);
+      const judged = { ...r, phase: verdict.phase, message: verdict.message };
+      results.set(p.metric.name, judged);
+      if (!isDone(verdict.phase) && !terminating) {
+        const at = nextDue(p.metric, judged, runStart, ctx.timeScale);
+        if (at !== undefined) requeueAt = Math.min(requeueAt ?? Infinity, at);
+      }
+    }
+    next.metricResults = metrics.map((p) => results.get(p.metric.name) ?? emptyResult(p.metric.name, false));
+    next.phase = runPhase(next.metricResults);
+    next.message = runMessage(next.metricResults, next.phase);
+    next.runSummary = summary(next.metricResults.filter((r) => !r.dryRun));
+    next.dryRunSummary = summary(next.metricResults.filter((r) => r.dryRun));
+    // A metric that ends the run badly ends it now: the others stop measuring.
+    return isDone(next.phase) ? undefined : requeueAt;
+  }
 }
 
-async function measure(providers: ProviderRegistry, p: PreparedMetric, now: number, signal: AbortSignal): Promise<Measurement> {
-  const startedAt = new Date(now).toISOString();
+/** Takes one measurement; `dueAt` is its slot on the grid, kept in its metadata. */
+async function measure(providers: ProviderRegistry, p: PreparedMetric, dueAt: number, ctx: ControllerContext, signal: AbortSignal): Promise<Measurement> {
+  const started = ctx.clock.now();
+  const startedAt = new Date(started).toISOString();
+  const due = { [DUE_KEY]: new Date(dueAt).toISOString() };
   const provider = providerFor(p.metric, providers);
-  if (provider instanceof Error) return { phase: AnalysisPhase.Error, value: '', message: provider.message, startedAt, finishedAt: startedAt, metadata: {} };
-  const m = await provider.measure(p.metric, { now, secrets: p.secrets, ...(p.credentials ? { credentials: p.credentials } : {}) }, signal);
+  if (provider instanceof Error) return { phase: AnalysisPhase.Error, value: '', message: provider.message, startedAt, finishedAt: startedAt, metadata: due };
+  const m = await provider.measure(p.metric, { now: started, secrets: p.secrets, ...(p.credentials ? { credentials: p.credentials } : {}) }, signal);
   return {
     phase: m.phase,
     value: m.value ?? '',
     message: m.message ?? '',
     startedAt,
-    finishedAt: new Date(Math.max(now, Date.parse(startedAt))).toISOString(),
-    metadata: { ...(m.metadata ?? {}) },
+    finishedAt: new Date(Math.max(started, ctx.clock.now())).toISOString(),
+    metadata: { ...(m.metadata ?? {}), ...due },
   };
 }
 
@@ -132,7 +171,7 @@ function isDone(phase: string): boolean {
 }
 
 function runMessage(results: MetricResult[], phase: AnalysisPhase): string {
-  const decisive = results.find((r) => r.phase === phase && r.message);
+  const decisive = results.find((r) => r.phase === phase && r.message && !r.dryRun) ?? results.find((r) => r.phase === phase && r.message);
   return decisive ? `metric "${decisive.name}": ${decisive.message}` : '';
 }
 
@@ -144,27 +183,4 @@ function summary(results: MetricResult[]): AnalysisRunStatus['runSummary'] {
     inconclusive: results.filter((r) => r.phase === AnalysisPhase.Inconclusive).length,
     error: results.filter((r) => r.phase === AnalysisPhase.Error).length,
   };
-}
-
-async function recordEvent(ctx: ControllerContext, run: RawRun, status: AnalysisRunStatus, signal: AbortSignal): Promise<void> {
-  const ns = run.metadata?.namespace ?? 'default';
-  const stamp = new Date(ctx.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const bad = status.phase === AnalysisPhase.Failed || status.phase === AnalysisPhase.Error;
-  await sendJson(ctx.clients, 'POST', `/api/v1/namespaces/${ns}/events`, {
-    signal,
-    body: {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: `${run.metadata?.name}.`, namespace: ns },
-      involvedObject: { apiVersion: run.apiVersion, kind: 'AnalysisRun', name: run.metadata?.name, namespace: ns, uid: run.metadata?.uid },
-      reason: `AnalysisRun${status.phase}`,
-      message: status.message || `analysis run is ${status.phase}`,
-      type: bad ? 'Warning' : 'Normal',
-      source: { component: 'sluice-controller' },
-      reportingComponent: 'sluice-controller',
-      firstTimestamp: stamp,
-      lastTimestamp: stamp,
-      count: 1,
-    },
-  });
 }

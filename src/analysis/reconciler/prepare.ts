@@ -5,13 +5,28 @@
  * is a message that names the metric and field, and the run goes to Error with it.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { formatFieldError, MetricSchema, type Metric } from '../../api/index.js';
+import { checkAnalysisSpec, formatFieldError, MetricSchema, type Metric } from '../../api/index.js';
 import { compileConditions } from '../judge.js';
 import { resolveArgs, secretValues, substituteArgs, UnresolvedArgError, type ArgumentSpec } from '../args.js';
 import type { Credentials } from '../types.js';
 
-/** Reads one key of a Secret in the run's namespace; throws when missing. */
+/**
+ * Reads one key of a Secret in the run's namespace. Throws {@link InputError} when the Secret
+ * or key does not exist (the run goes to Error); anything else it throws (API down, abort) is
+ * transient and the reconcile is retried.
+ */
 export type SecretReader = (name: string, key: string, signal: AbortSignal) => Promise<string>;
+
+/** A problem with what the user wrote: the run goes to Error with this message. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** The message of a bad-input error; rethrows transient ones (the queue retries them). */
+function inputMessage(err: unknown): string {
+  if (err instanceof InputError || err instanceof UnresolvedArgError) return err.message;
+  throw err;
+}
 
 /** A metric ready to measure, with what its provider needs. */
 export interface PreparedMetric {
@@ -29,7 +44,9 @@ type RawMetric = Record<string, unknown> & { name?: string };
 
 /** Everything needed before measuring, or an error message. */
 export async function prepareRun(
-  run: KubernetesObject & { spec?: { metrics?: RawMetric[]; args?: ArgumentSpec[] } },
+  run: KubernetesObject & {
+    spec?: { metrics?: RawMetric[]; args?: ArgumentSpec[]; dryRun?: Array<{ metricName: string }>; measurementRetention?: Array<{ metricName: string; limit: number }> };
+  },
   fieldSource: unknown,
   readSecret: SecretReader,
   signal: AbortSignal,
@@ -40,12 +57,12 @@ export async function prepareRun(
       if (from.secretKeyRef) return readSecret(from.secretKeyRef.name, from.secretKeyRef.key, sig);
       if (from.fieldRef) {
         const v = fieldAt(fieldSource, from.fieldRef.fieldPath);
-        if (v === undefined) throw new Error(`args.${arg.name}: fieldRef ${from.fieldRef.fieldPath} has no value`);
+        if (v === undefined) throw new InputError(`args.${arg.name}: fieldRef ${from.fieldRef.fieldPath} has no value`);
         return typeof v === 'string' ? v : JSON.stringify(v);
       }
       throw new UnresolvedArgError(arg.name, '');
     },
-  }, signal).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  }, signal).catch((err: unknown) => new InputError(inputMessage(err)));
   if (args instanceof Error) return { error: `spec.args: ${args.message}` };
   const argSecrets = secretValues(args);
   const out: PreparedMetric[] = [];
@@ -68,10 +85,23 @@ export async function prepareRun(
       await resolveHeaders(metric, readSecret, secrets, signal);
       out.push({ metric, ...(credentials ? { credentials } : {}), secrets });
     } catch (err) {
-      return { error: `${where}: ${err instanceof Error ? err.message : String(err)}` };
+      return { error: `${where}: ${inputMessage(err)}` };
     }
   }
+  const problems = checkAnalysisSpec({
+    metrics: out.map((p) => p.metric),
+    args: (run.spec?.args ?? []).map((a) => ({ name: a.name, ...(a.value !== undefined ? { value: a.value } : {}), ...(a.valueFrom ? { valueFrom: a.valueFrom } : {}) })),
+    dryRun: run.spec?.dryRun ?? [],
+    measurementRetention: run.spec?.measurementRetention ?? [],
+  });
+  const first = problems[0];
+  if (first) return { error: nameMetric(formatFieldError(first), out) };
   return { metrics: out };
+}
+
+/** `spec.metrics[0].count: ...` -> `spec.metrics[0] (error-rate).count: ...`. */
+function nameMetric(message: string, metrics: PreparedMetric[]): string {
+  return message.replace(/^spec\.metrics\[(\d+)\]/, (whole, i: string) => `${whole} (${metrics[Number(i)]?.metric.name ?? '?'})`);
 }
 
 async function credentialsFor(metric: Metric, read: SecretReader, secrets: string[], signal: AbortSignal): Promise<Credentials | undefined> {
@@ -113,4 +143,3 @@ function fieldAt(obj: unknown, path: string): unknown {
   return cur;
 }
 
-export { formatFieldError };

@@ -15,6 +15,9 @@ export const DEFAULT_RETENTION = 10;
 /** Metadata key on a MetricResult: the schedule's anchor, ms since the epoch. */
 export const ANCHOR_KEY = 'sluice.dev/schedule-anchor';
 
+/** Metadata key on a Measurement: when it was due on the grid (RFC 3339 with ms), to read lateness. */
+export const DUE_KEY = 'sluice.dev/due-at';
+
 /** The next time `metric` is due (ms), or undefined when it takes no more measurements. */
 export function nextDue(metric: Metric, result: MetricResult | undefined, runStart: number, timeScale: number): number | undefined {
   if (result && isCompleted(result.phase)) return undefined;
@@ -100,7 +103,8 @@ export function addMeasurement(result: MetricResult, m: Measurement, retention: 
  * passes"): too many failures -> Failed; too many inconclusive -> Inconclusive; too many
  * errors in a row -> Error; enough successes in a row -> Successful; all measurements taken ->
  * Successful only if most measurements succeeded. A terminated metric is judged on what it has:
- * no measurement, or mostly errors, is never Successful.
+ * no measurement, mostly errors, or a last measurement that was an error is never Successful
+ * (errors in the middle, followed by successes, are tolerated as Argo does).
  */
 export function assessMetric(metric: Metric, r: MetricResult, terminating: boolean): { phase: AnalysisPhase; message: string } {
   const failureLimit = limitOf(metric.failureLimit, 0);
@@ -128,6 +132,9 @@ export function assessMetric(metric: Metric, r: MetricResult, terminating: boole
     return { phase: AnalysisPhase.Failed, message: `never reached ${successLimit} consecutive successes` };
   }
   if (r.count === 0) return { phase: AnalysisPhase.Inconclusive, message: 'terminated before any measurement: no data, no verdict' };
+  if (r.consecutiveError > 0) {
+    return { phase: AnalysisPhase.Error, message: `ended on ${r.consecutiveError} error(s) in a row: the latest data is missing, which never passes${last(r)}` };
+  }
   if (r.error >= r.successful + r.failed + r.inconclusive) {
     return { phase: AnalysisPhase.Error, message: `${r.error} of ${r.count} measurements were errors${last(r)}` };
   }
