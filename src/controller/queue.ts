@@ -205,11 +205,23 @@ export class WorkQueue {
     let outcome: Outcome;
     try {
       // A synchronous throw (a "panic") is caught here too.
-      const result = await Promise.resolve().then(() => this.opts.reconcile(key, this.abort.signal));
+      // Each reconcile gets its own signal, aborted with the queue's: listeners do not pile up
+      // on one shared signal.
+      const own = new AbortController();
+      const onAbort = (): void => own.abort(this.abort.signal.reason);
+      if (this.abort.signal.aborted) onAbort();
+      else this.abort.signal.addEventListener('abort', onAbort, { once: true });
+      let result: ReconcileResult | void;
+      try {
+        result = await Promise.resolve().then(() => this.opts.reconcile(key, own.signal));
+      } finally {
+        this.abort.signal.removeEventListener('abort', onAbort);
+      }
       this.forget(key);
-      const after = result?.requeueAfter ?? 0;
-      if (after > 0) this.addAfter(key, after);
-      outcome = after > 0 ? Outcomes.requeue : Outcomes.success;
+      // `{ requeueAfter: 0 }` means "again, right away"; no requeueAfter means "only on change".
+      const after = result?.requeueAfter;
+      if (after !== undefined) this.addAfter(key, Math.max(1, after));
+      outcome = after !== undefined ? Outcomes.requeue : Outcomes.success;
     } catch (err) {
       if (this.shuttingDown) {
         outcome = Outcomes.error;
