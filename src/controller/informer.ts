@@ -208,7 +208,9 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       );
       items.push(...page.items);
       rv = page.metadata?.resourceVersion ?? rv;
-      cont = page.metadata?._continue || undefined;
+      // Raw JSON: the field is `continue` (client-node's typed models call it `_continue`).
+      const meta = page.metadata as { continue?: string; _continue?: string } | undefined;
+      cont = meta?.continue || meta?._continue || undefined;
     } while (cont);
     this.replace(items, rv);
     this.stats.lists++;

@@ -56,6 +56,18 @@ describe('controller/informer (local cluster)', function () {
     }
   });
 
+  it('lists every page: a cache larger than one page is complete', async () => {
+    for (let i = 0; i < 7; i++) await core.createNamespacedConfigMap({ namespace: ns, body: cm(`p${i}`, { v: '1' }) });
+    const inf = new Informer<V1ConfigMap>({ clients, clock, resource: Resources.configMaps, namespace: ns, pageSize: 2 });
+    inf.start();
+    try {
+      await inf.waitForSync();
+      assert.deepEqual(names(inf), ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    } finally {
+      await inf.stop();
+    }
+  });
+
   it('survives a cut watch: re-watches from its resourceVersion and misses nothing', async () => {
     const inf = new Informer<V1ConfigMap>({ clients, clock, resource: Resources.configMaps, namespace: ns, backoffBaseMs: 50 });
     inf.start();
