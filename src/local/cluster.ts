@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
 import { RealClock, type Clock } from '../clock/index.js';
 import { Faults } from './faults.js';
+import type { RequestListener } from './server/audit.js';
 import { kubeconfigYaml, makeKubeConfig } from './kubeconfig.js';
 import { WatchStreams, type ServerContext } from './server/context.js';
 import { createApiServer } from './server/http.js';
@@ -32,6 +33,13 @@ export interface LocalClusterOptions {
   /** Interval of BOOKMARK events on watches that allow them (default 1000 ms). */
   bookmarkIntervalMs?: number;
   logger?: pino.Logger;
+  /**
+   * More users, each with its own bearer token (see {@link LocalCluster.kubeConfigFor}), so a
+   * test can tell clients apart in the audit. Every user may do everything (no RBAC).
+   */
+  users?: readonly string[];
+  /** Called with the audit record of every request (who, verb, group, resource, ...). */
+  onRequest?: RequestListener;
 }
 
 /** A running local cluster. */
@@ -43,6 +51,10 @@ export interface LocalCluster {
   /** The kubeconfig file text. */
   kubeconfigYaml(): string;
   writeKubeconfig(path: string): Promise<void>;
+  /** A KubeConfig for one of {@link LocalClusterOptions.users}; throws for an unknown user. */
+  kubeConfigFor(user: string): KubeConfig;
+  /** The kubeconfig file text for one of {@link LocalClusterOptions.users}. */
+  kubeconfigYamlFor(user: string): string;
   store: ObjectStore & MemoryStore;
   faults: Faults;
   stop(): Promise<void>;
@@ -57,11 +69,13 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   store.registerBuiltins();
   const certs = makeClusterCerts(clock, host === '127.0.0.1' || host === 'localhost' ? [] : [host]);
   const token = randomBytes(24).toString('hex');
+  const userTokens = new Map((opts.users ?? []).map((u) => [u, randomBytes(24).toString('hex')] as const));
   const watches = new WatchStreams();
   const ctx: ServerContext = { store, clock, log, watches, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000 };
   const faults = new Faults({ cutWatches: () => watches.cutAll(), compact: () => store.compact() });
   let address = '';
-  const server = createApiServer({ ctx, faults, token, cert: certs.cert, key: certs.key, address: () => address });
+  const users = new Map([...userTokens].map(([u, t]) => [t, u] as const));
+  const server = createApiServer({ ctx, faults, token, cert: certs.cert, key: certs.key, address: () => address, users, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
   // Every TCP connection, so stop() can end those closeAllConnections() does not know yet
   // (mid-handshake, or watch streams a client reopened a moment ago).
   const sockets = new Set<import('node:net').Socket>();
@@ -82,12 +96,19 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const url = `https://${address}`;
   const sim = opts.simulate === false ? undefined : startSimulation(store, { clock, podReadyDelayMs: opts.podReadyDelayMs ?? 200, badImagePattern: opts.badImagePattern });
   const params = { server: url, caCert: certs.caCert, token };
+  const paramsFor = (user: string): typeof params & { userName: string } => {
+    const t = userTokens.get(user);
+    if (t === undefined) throw new Error(`no user ${JSON.stringify(user)} in this local cluster: pass it in the users option`);
+    return { ...params, token: t, userName: user };
+  };
   let stopped: Promise<void> | undefined;
   return {
     url,
     kubeConfig: makeKubeConfig(params),
     kubeconfigYaml: () => kubeconfigYaml(params),
     writeKubeconfig: (path) => writeFile(path, kubeconfigYaml(params), { mode: 0o600 }),
+    kubeConfigFor: (user) => makeKubeConfig(paramsFor(user)),
+    kubeconfigYamlFor: (user) => kubeconfigYaml(paramsFor(user)),
     store,
     faults,
     stop: () => {

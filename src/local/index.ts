@@ -6,6 +6,7 @@ export { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '
 export { installCrdsFromDir } from './crds-install.js';
 export { runLocalCommand, parseDurationMs } from './cli.js';
 export { Faults, type FaultScope } from './faults.js';
+export { ADMIN_USER, requestRecord, type RequestListener, type RequestRecord } from './server/audit.js';
 export { MemoryStore, type MemoryStoreOptions, type DeleteOptions, type WriteOptions, type ListOptions, type ListResult } from './store.js';
 export type { ServedResource, PrinterColumn, ScalePaths } from './registry.js';
 export * from './types.js';

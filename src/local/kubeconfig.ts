@@ -8,17 +8,20 @@ export interface LocalKubeconfigParams {
   caCert: string;
   token: string;
   name?: string;
+  /** The kubeconfig's user name; default `<name>-admin`. */
+  userName?: string;
 }
 
 /** The kubeconfig as a plain object (the file's structure). */
 export function kubeconfigObject(p: LocalKubeconfigParams): Record<string, unknown> {
   const name = p.name ?? 'sluice-local';
+  const user = p.userName ?? `${name}-admin`;
   return {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name, cluster: { server: p.server, 'certificate-authority-data': Buffer.from(p.caCert).toString('base64') } }],
-    users: [{ name: `${name}-admin`, user: { token: p.token } }],
-    contexts: [{ name, context: { cluster: name, user: `${name}-admin`, namespace: 'default' } }],
+    users: [{ name: user, user: { token: p.token } }],
+    contexts: [{ name, context: { cluster: name, user, namespace: 'default' } }],
     'current-context': name,
     preferences: {},
   };

@@ -6,6 +6,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../types.js';
 import type { Faults } from '../faults.js';
+import { ADMIN_USER, requestRecord, type RequestListener } from './audit.js';
 import type { ServerContext } from './context.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
 import { sendError, sendJson } from './io.js';
@@ -23,6 +24,18 @@ export interface ApiServerOptions {
   key: string;
   /** `host:port` reported by /api. */
   address: () => string;
+  /** More users: bearer token -> user name (every user may do everything; there is no RBAC). */
+  users?: ReadonlyMap<string, string>;
+  /** Called with the audit record of every request, before it is answered. */
+  onRequest?: RequestListener;
+}
+
+/** The user a bearer token belongs to, or undefined. */
+function userOf(o: ApiServerOptions, authorization: string): string | undefined {
+  if (!authorization.startsWith('Bearer ')) return undefined;
+  const token = authorization.slice('Bearer '.length);
+  if (token === o.token) return ADMIN_USER;
+  return o.users?.get(token);
 }
 
 const PAGE_NOT_FOUND = new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -37,10 +50,17 @@ async function dispatch(o: ApiServerOptions, req: IncomingMessage, res: ServerRe
   const { ctx, faults } = o;
   const url = new URL(req.url ?? '/', 'https://local');
   const path = url.pathname.replace(/\/+$/, '') || '/';
+  const user = userOf(o, req.headers.authorization ?? '');
+  if (o.onRequest) {
+    try {
+      o.onRequest(requestRecord(req.method ?? 'GET', url, user, req.headers['user-agent']));
+    } catch (err) {
+      ctx.log.error({ err, url: req.url }, 'request listener failed');
+    }
+  }
   if (HEALTH.has(path) || HEALTH.has(`/${path.split('/')[1] ?? ''}`)) return sendText(res, 200, 'ok');
   if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
-  const auth = req.headers.authorization ?? '';
-  if (auth !== `Bearer ${o.token}`) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+  if (user === undefined) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
   const reg = ctx.store.registry;
   if (path === '/openapi/v3') return sendJson(res, 200, openApiRoot(reg));
   if (path.startsWith('/openapi/v3/')) {
