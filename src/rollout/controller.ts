@@ -2,7 +2,7 @@
  * The Rollout controller: observe -> plan -> act for one `namespace/name` key at a time.
  * Registered with the {@link Manager} through {@link rolloutController}.
  */
-import type { KubernetesObject, V1Deployment, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubernetesObject, type V1Deployment, type V1Pod, type V1ReplicaSet, type V1Service } from '@kubernetes/client-node';
 import { Indexers, Resources, ownerKeys, splitKey, type Controller, type ControllerContext } from '../controller/index.js';
 import { planCanary, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
 import { createRouters, type TrafficRouter } from '../traffic/index.js';
@@ -90,11 +90,24 @@ function rolloutsInNamespace(caches: RolloutCaches, namespace: string | undefine
   return caches.rollouts.list(namespace).map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`);
 }
 
+const customObjectsApis = new WeakMap<ControllerContext, CustomObjectsApi>();
+
+/** One CustomObjectsApi per manager, over the shared clients (limiter, metrics, keep-alive). */
+function customObjectsFor(ctx: ControllerContext): CustomObjectsApi {
+  let api = customObjectsApis.get(ctx);
+  if (!api) {
+    api = ctx.clients.make(CustomObjectsApi);
+    customObjectsApis.set(ctx, api);
+  }
+  return api;
+}
+
 function routersFor(ctx: ControllerContext, obs: Observation): TrafficRouter[] {
   const canary = obs.parsed?.spec.strategy.canary;
   if (!canary?.trafficRouting || !obs.raw.metadata?.uid) return [];
   return createRouters(canary.trafficRouting, {
     kubeConfig: ctx.clients.kubeConfig,
+    customObjects: customObjectsFor(ctx),
     namespace: obs.observed.namespace,
     rolloutName: obs.observed.name,
     rolloutUid: obs.raw.metadata.uid,

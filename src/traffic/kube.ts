@@ -56,8 +56,9 @@ export class ResourceClient {
     kubeConfig: KubeConfig,
     readonly type: ResourceType,
     private readonly fieldManager: string,
+    api?: CustomObjectsApi,
   ) {
-    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.api = api ?? kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   private where(namespace: string, name: string): string {
@@ -160,7 +161,7 @@ export class ResourceClient {
 
 /** A ResourceClient for `type` writing as the context's field manager. */
 export function resourceClient(ctx: TrafficContext, type: ResourceType): ResourceClient {
-  return new ResourceClient(ctx.kubeConfig, type, ctx.fieldManager);
+  return new ResourceClient(ctx.kubeConfig, type, ctx.fieldManager, ctx.customObjects);
 }
 
 /** `name.namespace` (Argo Rollouts' cross-namespace form) split; bare names use `defaultNamespace`. */

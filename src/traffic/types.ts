@@ -4,12 +4,18 @@
  * to its objects, verifies them, and cleans up what it manages. Modelled on Argo Rollouts'
  * TrafficRoutingReconciler so the semantics carry over.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 
 /** What a router knows about the rollout it serves. */
 export interface TrafficContext {
   kubeConfig: KubeConfig;
+  /**
+   * The client to use: the controller passes one made from its shared ApiClients, so router
+   * requests share the rate limiter, connection reuse and request metrics. Default: one made
+   * from `kubeConfig`.
+   */
+  customObjects?: CustomObjectsApi;
   namespace: string;
   rolloutName: string;
   rolloutUid: string;
