@@ -19,7 +19,7 @@ let failed = 0;
 for (const f of files) {
   process.stdout.write(`\n=== ${f} ===\n`);
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--import', './scripts/register.mjs', path.join('bench', f)], { stdio: 'inherit', cwd: path.dirname(dir) });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', './scripts/register.mjs', path.join('bench', f)], { stdio: 'inherit', cwd: path.dirname(dir) });
     child.once('exit', (c) => resolve(c ?? 1));
   });
   if (code !== 0) {
