@@ -3,12 +3,12 @@
  *
  * The local cluster runs as its own process (`sluice local`), the controller in this process
  * with time scale 1. N Istio canaries are taken to their bake step, each with an AnalysisRun
- * measuring every 2 s against a Prometheus-API stand-in that answers "healthy". Then the stand-in
+ * measuring every 10 s (or as given) against a Prometheus-API stand-in that answers "healthy". Then the stand-in
  * turns every canary bad, and for each rollout we measure from the failed measurement's
  * `finishedAt` (in AnalysisRun status) to the moment a watch on its VirtualService sees stable
  * at 100. Also printed: API writes the controller made per rollout (whole rollout, and abort only).
  *
- *   node --import ./scripts/register.mjs bench/abort.bench.ts [N]
+ *   node --import ./scripts/register.mjs bench/abort.bench.ts [N] [interval seconds]
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -24,6 +24,8 @@ import { installCrdsFromDir } from '../src/local/index.js';
 import { rolloutController } from '../src/rollout/index.js';
 
 const N = Number(process.argv[2] ?? 500);
+/** Analysis interval in seconds (every run measures this often while it bakes). */
+const INTERVAL = Number(process.argv[3] ?? 10);
 const say = (s: string): boolean => process.stdout.write(`${s}\n`);
 
 async function main(): Promise<void> {
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     apiVersion: 'sluice.dev/v1alpha1',
     kind: 'AnalysisTemplate',
     metadata: { name: 'error-rate', namespace: 'default' },
-    spec: { metrics: [{ name: 'error-rate', interval: '2s', successCondition: 'result[0] < 0.05', provider: { prometheus: { address: promUrl, query: 'errors' } } }] },
+    spec: { metrics: [{ name: 'error-rate', interval: `${INTERVAL}s`, successCondition: 'result[0] < 0.05', provider: { prometheus: { address: promUrl, query: 'errors' } } }] },
   } as KubernetesObject);
   say(`creating ${N} rollouts (Services, VirtualService, Rollout each)...`);
   await pool(N, 16, async (i) => {
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
 
   const clock = new RealClock();
   const manager = new Manager({
-    kubeConfig: kc, clock, logger: silentLogger(), metricsPort: -1, healthPort: -1, qps: 0, workers: 8,
+    kubeConfig: kc, clock, logger: silentLogger(), metricsPort: -1, healthPort: -1, qps: 0, workers: 16,
     leaderElection: { enabled: false },
     setups: [(ctx) => rolloutController(ctx), (ctx) => analysisRunController(ctx)],
   });
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
   const q = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   say('');
-  say(`abort latency, failed measurement -> VirtualService stable 100 (${latencies.length} of ${N} rollouts):`);
+  say(`abort latency, failed measurement -> VirtualService stable 100 (${latencies.length} of ${N} rollouts, analysis every ${INTERVAL}s):`);
   say(`  p50 ${q(0.5).toFixed(0)} ms   p99 ${q(0.99).toFixed(0)} ms   max ${(latencies[latencies.length - 1] ?? NaN).toFixed(0)} ms   (budget: p99 < 1000 ms)`);
   say(`API writes by the controller per rollout: ${(writesAfter / N).toFixed(1)} over the whole canary, ${((writesAfter - writesBefore) / N).toFixed(1)} for the abort`);
   say(`controller process: RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, CPU ${(process.cpuUsage().user / 1e6).toFixed(1)} s user`);

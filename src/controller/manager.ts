@@ -168,7 +168,9 @@ export class Manager implements ControllerContext {
         for (const key of w.keys ? w.keys(obj) : [objectKey(obj)]) if (key) queue.add(key);
       };
       w.informer.on('add', enqueue);
-      w.informer.on('update', enqueue);
+      w.informer.on('update', (obj, old) => {
+        if (!w.changed || !old || w.changed(obj, old)) enqueue(obj);
+      });
       w.informer.on('delete', enqueue);
     }
     this.controllers.push({ controller, queue });

@@ -4,6 +4,7 @@
  * Domain logic lives in the reconcile function; this file knows nothing about Kubernetes
  * except that a {@link ConflictError} means "look again soon".
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import { ConflictError } from './errors.js';
 import { LogKeys, keyLogger, silentLogger, type Logger } from './logger.js';
@@ -65,7 +66,8 @@ export class WorkQueue {
   private readonly backoff: ExponentialBackoff;
   private readonly workers: number;
   private readonly log: Logger;
-  private readonly abort = new AbortController();
+  /** Aborted at shutdown; every in-flight reconcile's own signal listens to it. */
+  private readonly abort = unlimitedListeners(new AbortController());
   private started = false;
   private shuttingDown = false;
 
@@ -241,4 +243,10 @@ export class WorkQueue {
     }
     this.opts.hooks?.reconciled?.(outcome, (clock.now() - started) / 1000);
   }
+}
+
+/** One listener per in-flight reconcile is expected: lift Node's leak warning threshold. */
+function unlimitedListeners(ac: AbortController): AbortController {
+  setMaxListeners(0, ac.signal);
+  return ac;
 }

@@ -36,6 +36,11 @@ export interface WatchSpec<T extends KubernetesObject = KubernetesObject> {
   readonly informer: Informer<T>;
   /** Maps an object to the keys to reconcile; default: the object's own `namespace/name`. */
   readonly keys?: (obj: T) => string[];
+  /**
+   * On an update, whether the change matters to this controller; default: every update does.
+   * E.g. the Rollout controller cares about an AnalysisRun's phase, not each measurement.
+   */
+  readonly changed?: (obj: T, old: T) => boolean;
 }
 
 /** A controller, as registered with {@link ControllerContext.register} or returned by a setup. */

@@ -103,10 +103,14 @@ async function traffic(obs: Observation, plan: Plan, routers: TrafficRouter[], s
   if (!t || routers.length === 0) return;
   const steps = obs.observed.spec.strategy.canary?.steps ?? [];
   let verified = true;
+  // Taking weight off the canary is the urgent write: it goes first. Otherwise the subsets
+  // must point at the right pods before any weight is given to them.
+  const urgent = t.weight < (obs.observed.status.canary?.weights?.canary.weight ?? 0);
   for (const r of routers) {
+    if (urgent) await r.setWeight(t.weight, signal);
     await r.updateHash(t.canaryHash, t.stableHash, signal);
     if (t.removeManagedRoutes) await r.removeManagedRoutes(signal);
-    await r.setWeight(t.weight, signal);
+    if (!urgent) await r.setWeight(t.weight, signal);
     for (const name of t.headerRoutes) {
       const route = lastRoute(steps, name, 'setHeaderRoute');
       if (route) await r.setHeaderRoute(route as Parameters<TrafficRouter['setHeaderRoute']>[0], signal);

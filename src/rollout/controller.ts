@@ -4,7 +4,7 @@
  */
 import { CustomObjectsApi, type KubernetesObject, type V1Deployment, type V1Pod, type V1ReplicaSet, type V1Service } from '@kubernetes/client-node';
 import { Indexers, Resources, ownerKeys, splitKey, type Controller, type ControllerContext } from '../controller/index.js';
-import { planCanary, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
+import { canonicalJson, planCanary, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
 import { createRouters, type TrafficRouter } from '../traffic/index.js';
 import { act, type ExtraActions } from './act.js';
 import { observe, type Observation, type RawRollout, type RolloutCaches } from './observe.js';
@@ -29,17 +29,28 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
   caches.replicaSets.addIndex('owner', Indexers.byControllerUid);
   caches.runs.addIndex('owner', Indexers.byControllerUid);
   const rolloutKeys = (): string[] => caches.rollouts.keys();
+  /** Rollout uid -> the generation whose router references last validated clean. */
+  const validated = new Map<string, number>();
+  caches.rollouts.on('delete', (r) => validated.delete(r.metadata?.uid ?? ''));
   return {
     name: 'rollout',
     watches: [
       { informer: caches.rollouts },
       { informer: caches.replicaSets, keys: ownerKeys('Rollout') },
-      { informer: caches.runs, keys: ownerKeys('Rollout') },
+      // A run matters to its Rollout when its verdict or its terminate flag changes, not at
+      // every measurement.
+      { informer: caches.runs, keys: ownerKeys('Rollout'), changed: (run: KubernetesObject, old: KubernetesObject) => runState(run) !== runState(old) },
       // A template or Service appearing can make an invalid Rollout valid: look at all of them.
       { informer: caches.templates, keys: rolloutKeys },
       { informer: caches.clusterTemplates, keys: rolloutKeys },
-      { informer: caches.services, keys: (svc: V1Service) => rolloutsInNamespace(caches, svc.metadata?.namespace) },
-      { informer: caches.deployments, keys: (d: V1Deployment) => rolloutsInNamespace(caches, d.metadata?.namespace) },
+      // A Service or Deployment appearing or going matters to the Rollouts that name it; the
+      // selector changes are the controller's own writes.
+      { informer: caches.services, keys: (svc: V1Service) => rolloutsNaming(caches, svc, serviceNames), changed: () => false },
+      {
+        informer: caches.deployments,
+        keys: (d: V1Deployment) => rolloutsNaming(caches, d, workloadNames),
+        changed: (d: V1Deployment, old: V1Deployment) => canonicalJson(d.spec?.template) !== canonicalJson(old.spec?.template),
+      },
     ],
     async reconcile(key, signal) {
       const { namespace, name } = splitKey(key);
@@ -48,15 +59,23 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
       if (!obs) return {};
       const log = ctx.logger.child({ namespace, name });
       const routers = routersFor(ctx, obs);
-      if (obs.observed.invalid.length === 0) {
+      // Router references are checked once per generation; a failed write checks them again.
+      const uid = obs.owner.uid;
+      if (obs.observed.invalid.length === 0 && validated.get(uid) !== obs.observed.generation) {
         for (const r of routers) {
           for (const p of await r.validate(signal)) obs.observed.invalid.push(`${p.field}: ${p.message}`);
         }
+        if (obs.observed.invalid.length === 0) validated.set(uid, obs.observed.generation);
       }
       const now = ctx.clock.now();
       const plan = planCanary(obs.observed, now);
       const extra = sideEffects(obs, plan, now);
-      await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
+      try {
+        await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
+      } catch (err) {
+        validated.delete(uid);
+        throw err;
+      }
       for (const e of plan.events) log.info({ reason: e.reason, type: e.type }, e.message);
       onPlan?.(obs, plan);
       const after = [plan.requeueAfter, extra.requeueAfter].filter((x): x is number => x !== undefined);
@@ -86,8 +105,30 @@ function sideEffects(obs: Observation, plan: Plan, now: number): ExtraActions {
   return extra;
 }
 
-function rolloutsInNamespace(caches: RolloutCaches, namespace: string | undefined): string[] {
-  return caches.rollouts.list(namespace).map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`);
+function runState(run: KubernetesObject): string {
+  const r = run as KubernetesObject & { spec?: { terminate?: boolean }; status?: { phase?: string; message?: string } };
+  return `${r.status?.phase ?? ''}|${r.spec?.terminate === true}|${r.metadata?.deletionTimestamp ?? ''}`;
+}
+
+type Named = { metadata?: { name?: string; namespace?: string } };
+
+/** Keys of the Rollouts in `obj`'s namespace that name it (by `names(rollout)`). */
+function rolloutsNaming(caches: RolloutCaches, obj: Named, names: (r: RawRollout) => unknown[]): string[] {
+  const ns = obj.metadata?.namespace;
+  const name = obj.metadata?.name;
+  return caches.rollouts
+    .list(ns)
+    .filter((r) => names(r).includes(name))
+    .map((r) => `${r.metadata?.namespace}/${r.metadata?.name}`);
+}
+
+function serviceNames(r: RawRollout): unknown[] {
+  const canary = (r.spec?.['strategy'] as { canary?: { canaryService?: unknown; stableService?: unknown } } | undefined)?.canary;
+  return [canary?.canaryService, canary?.stableService];
+}
+
+function workloadNames(r: RawRollout): unknown[] {
+  return [(r.spec?.['workloadRef'] as { name?: unknown } | undefined)?.name];
 }
 
 const customObjectsApis = new WeakMap<ControllerContext, CustomObjectsApi>();

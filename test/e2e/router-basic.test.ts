@@ -1,0 +1,4 @@
+import { basic } from './support-cases.js';
+import { routerSuite } from './support-suite.js';
+
+routerSuite(basic, 'basic');

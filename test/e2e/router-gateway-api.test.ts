@@ -1,0 +1,4 @@
+import { gatewayApi } from './support-cases.js';
+import { routerSuite } from './support-suite.js';
+
+routerSuite(gatewayApi, 'gw');

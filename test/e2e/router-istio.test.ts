@@ -1,0 +1,4 @@
+import { istioHost } from './support-cases.js';
+import { routerSuite } from './support-suite.js';
+
+routerSuite(istioHost, 'ih');

@@ -1,0 +1,4 @@
+import { smi } from './support-cases.js';
+import { routerSuite } from './support-suite.js';
+
+routerSuite(smi, 'smi');
