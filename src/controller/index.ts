@@ -45,3 +45,4 @@ export type { Controller, ControllerContext, ControllerSetup, WatchSpec } from '
 export { INSTANCE_ID_LABEL, Resources, SLUICE_GROUP, apiVersionOf, collectionPath, resourceName, type ResourceRef } from './resources.js';
 export { reuseConnections } from './keepalive.js';
 export { sendJson, objectPath, PatchType, FIELD_MANAGER, type SendOptions } from './rest.js';
+export { recordEvent, type EventRecord, type InvolvedObject } from './events.js';

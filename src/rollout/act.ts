@@ -7,14 +7,14 @@
  *    (abort, new template): weights first — stable gets everything — then Service selectors;
  * 3. scale down what no longer takes traffic, prune old ReplicaSets;
  * 4. start and stop AnalysisRuns;
- * 5. write status last (with resourceVersion: a 409 re-plans from fresh state), then Events,
- *    so an event is recorded once per transition that took effect.
+ * 5. record Events (named after their transition: once each, even across crashes), then
+ *    write status last (with resourceVersion: a 409 re-plans from fresh state).
  */
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
-import { toRfc3339, type Clock } from '../clock/index.js';
-import { NotFoundError, ConflictError, type ApiClients } from '../controller/index.js';
+import type { Clock } from '../clock/index.js';
+import { NotFoundError, ConflictError, recordEvent, type ApiClients } from '../controller/index.js';
 import { PatchType, objectPath, sendJson } from '../controller/rest.js';
-import { canonicalJson, type CanaryStepView, type Plan, type PlannedEvent, type ScaleAction } from '../strategies/index.js';
+import { canonicalJson, type CanaryStepView, type Plan, type ScaleAction } from '../strategies/index.js';
 import type { TrafficRouter } from '../traffic/index.js';
 import { POD_TEMPLATE_HASH, SCALE_DOWN_DEADLINE } from './labels.js';
 import type { Observation } from './observe.js';
@@ -75,8 +75,8 @@ export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers
     const body = { spec: { replicas: extra.workload.replicas } };
     await sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${extra.workload.name}`, { body, contentType: PatchType.Merge, signal });
   }
+  await recordEvents(ctx, obs, plan, signal);
   await writeStatus(clients, obs, plan, signal);
-  await recordEvents(ctx, obs, plan.events, signal);
 }
 
 async function scale(clients: ApiClients, ns: string, a: ScaleAction, signal: AbortSignal): Promise<void> {
@@ -152,25 +152,16 @@ function selectorString(labels: Record<string, string>, exprs: Array<{ key: stri
   return parts.join(',');
 }
 
-async function recordEvents(ctx: ActContext, obs: Observation, events: PlannedEvent[], signal: AbortSignal): Promise<void> {
-  const ns = obs.observed.namespace;
-  const now = toRfc3339(ctx.clock.now());
-  for (const e of events) {
-    const body = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: `${obs.observed.name}.`, namespace: ns },
-      involvedObject: { apiVersion: obs.owner.apiVersion, kind: 'Rollout', name: obs.owner.name, namespace: ns, uid: obs.owner.uid },
-      reason: e.reason,
-      message: e.message,
-      type: e.type,
-      source: { component: 'sluice-controller' },
-      reportingComponent: 'sluice-controller',
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    };
-    await sendJson(ctx.clients, 'POST', `/api/v1/namespaces/${ns}/events`, { body, signal });
+/**
+ * Events before status: each is named after its transition (revision, attempt, reason,
+ * message), so a retried or resumed reconcile records it once, and a crash after it loses
+ * nothing.
+ */
+async function recordEvents(ctx: ActContext, obs: Observation, plan: Plan, signal: AbortSignal): Promise<void> {
+  const o = obs.observed;
+  const involved = { apiVersion: obs.owner.apiVersion, kind: 'Rollout', name: obs.owner.name, namespace: o.namespace, uid: obs.owner.uid };
+  for (const e of plan.events) {
+    await recordEvent(ctx.clients, ctx.clock, involved, e, [o.currentHash, plan.status.attempt ?? 0, e.reason, e.message], signal);
   }
 }
 

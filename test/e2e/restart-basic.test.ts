@@ -86,8 +86,8 @@ describe('e2e restart: the controller process is SIGKILLed throughout a basic (n
       for (let i = 1; i < seq.length; i++) assert.ok(seq[i]! > seq[i - 1]!, `canary replicas only grow: ${seq.join(' -> ')} (kills: ${kills})`);
       assert.equal(seq[seq.length - 1], 4);
 
-      const byReason = await assertEachStepOnce(env, app, steps.length, false);
-      assert.ok((byReason.get('RolloutCompleted') ?? 0) <= 1, 'promoted at most once');
+      const byReason = await assertEachStepOnce(env, app, steps.length, true);
+      assert.equal(byReason.get('RolloutCompleted'), 1, 'promoted once, and said so once');
       const { stepCompleted } = await eventCounts(env, app);
       if (process.env['SLUICE_E2E_DEBUG']) process.stderr.write(`StepCompleted recorded for ${stepCompleted.size} of ${steps.length} steps; kills: ${kills}\n`);
     } finally {

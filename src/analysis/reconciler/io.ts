@@ -4,8 +4,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { AnalysisPhase, type AnalysisRunStatus } from '../../api/index.js';
-import { toRfc3339 } from '../../clock/index.js';
-import { NotFoundError, type ControllerContext } from '../../controller/index.js';
+import { NotFoundError, recordEvent, type ControllerContext } from '../../controller/index.js';
 import { objectPath, sendJson } from '../../controller/rest.js';
 import { InputError, type SecretReader } from './prepare.js';
 
@@ -32,26 +31,16 @@ export async function writeStatus(ctx: ControllerContext, run: KubernetesObject,
   return out?.metadata?.resourceVersion;
 }
 
-/** Records the run's new phase as an Event on it (Warning for Failed and Error). */
+/** Records the run's new phase as an Event on it (Warning for Failed and Error), once per phase. */
 export async function recordPhaseEvent(ctx: ControllerContext, run: KubernetesObject, status: AnalysisRunStatus, signal: AbortSignal): Promise<void> {
-  const ns = run.metadata?.namespace ?? 'default';
-  const stamp = toRfc3339(ctx.clock.now());
   const bad = status.phase === AnalysisPhase.Failed || status.phase === AnalysisPhase.Error;
-  await sendJson(ctx.clients, 'POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/events`, {
-    signal,
-    body: {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: `${run.metadata?.name}.`, namespace: ns },
-      involvedObject: { apiVersion: run.apiVersion, kind: 'AnalysisRun', name: run.metadata?.name, namespace: ns, uid: run.metadata?.uid, resourceVersion: run.metadata?.resourceVersion },
-      reason: `AnalysisRun${status.phase}`,
-      message: status.message || `analysis run is ${status.phase}`,
-      type: bad ? 'Warning' : 'Normal',
-      source: { component: 'sluice-controller' },
-      reportingComponent: 'sluice-controller',
-      firstTimestamp: stamp,
-      lastTimestamp: stamp,
-      count: 1,
-    },
-  });
+  const involved = {
+    apiVersion: run.apiVersion ?? 'sluice.dev/v1alpha1',
+    kind: 'AnalysisRun',
+    name: run.metadata?.name ?? '',
+    namespace: run.metadata?.namespace ?? 'default',
+    uid: run.metadata?.uid ?? '',
+  };
+  const e = { type: bad ? ('Warning' as const) : ('Normal' as const), reason: `AnalysisRun${status.phase}`, message: status.message || `analysis run is ${status.phase}` };
+  await recordEvent(ctx.clients, ctx.clock, involved, e, ['phase', status.phase], signal);
 }
