@@ -26,6 +26,15 @@ export function toRfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * RFC 3339 with milliseconds, for the status times the controller schedules from (pause
+ * start, bake end, abort, last progress): with --time-scale, whole seconds would cut short
+ * waits of under a second. Kubernetes and Go parse the fraction.
+ */
+export function toRfc3339Millis(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

@@ -161,7 +161,7 @@ async function recordEvents(ctx: ActContext, obs: Observation, plan: Plan, signa
   const o = obs.observed;
   const involved = { apiVersion: obs.owner.apiVersion, kind: 'Rollout', name: obs.owner.name, namespace: o.namespace, uid: obs.owner.uid };
   for (const e of plan.events) {
-    await recordEvent(ctx.clients, ctx.clock, involved, e, [o.currentHash, plan.status.attempt ?? 0, e.reason, e.message], signal);
+    await recordEvent(ctx.clients, ctx.clock, involved, e, [o.currentHash, plan.status.attempt ?? 0, e.reason, e.key ?? e.message], signal);
   }
 }
 

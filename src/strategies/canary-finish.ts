@@ -2,7 +2,7 @@
  * The last part of a canary plan: replica counts in status, the progress deadline, phase,
  * conditions, message, and when to look again.
  */
-import { toRfc3339 } from '../clock/index.js';
+import { toRfc3339Millis } from '../clock/index.js';
 import { ConditionType, conditionsFor, findCondition, phaseOf, Phase, Reason, type Situation } from './conditions.js';
 import type { ObservedRollout, Plan, PlannedEvent } from './types.js';
 
@@ -15,7 +15,7 @@ export interface PlanBuilder {
   /** The rollout waits on purpose (pause, bake, analysis): the progress deadline does not run. */
   deliberateWait: boolean;
   waitAt(t: number): void;
-  event(type: PlannedEvent['type'], reason: string, message: string): void;
+  event(type: PlannedEvent['type'], reason: string, message: string, key?: string): void;
   /** A spec duration (ms) divided by the time scale. */
   scaled(ms: number): number;
   now: number;
@@ -66,10 +66,10 @@ function trackProgress(b: PlanBuilder, o: ObservedRollout, now: number): string 
   // While idle the time stands still (no status churn); the clock restarts when converging
   // resumes: after any change, or when the last pass was not converging.
   const last = findCondition(prev.conditions, ConditionType.Progressing)?.lastUpdateTime;
-  if (idle) return last ?? toRfc3339(now);
+  if (idle) return last ?? toRfc3339Millis(now);
   const progressing = findCondition(prev.conditions, ConditionType.Progressing);
   const wasConverging = prev.phase === Phase.Progressing || progressing?.reason === Reason.ProgressDeadlineExceeded;
-  if (!last || fingerprint(prev) !== fingerprint(next) || !wasConverging) return toRfc3339(now);
+  if (!last || fingerprint(prev) !== fingerprint(next) || !wasConverging) return toRfc3339Millis(now);
   const deadline = Date.parse(last) + b.scaled(o.spec.progressDeadlineSeconds * 1000);
   if (now < deadline) {
     b.waitAt(deadline);
@@ -78,7 +78,7 @@ function trackProgress(b: PlanBuilder, o: ObservedRollout, now: number): string 
   s.deadlineExceeded = `no progress for ${o.spec.progressDeadlineSeconds}s: ${s.progressing}`;
   if (o.spec.progressDeadlineAbort) {
     next.abort = true;
-    next.abortedAt = toRfc3339(now);
+    next.abortedAt = toRfc3339Millis(now);
     s.aborted = s.deadlineExceeded;
     b.event('Warning', 'RolloutAborted', `progress deadline exceeded: ${s.progressing}`);
     b.waitAt(now);

@@ -2,7 +2,7 @@
  * One canary step at a time: decides whether the step at an index is done, must wait, or
  * aborts the rollout. Used by the canary planner; pure.
  */
-import { toRfc3339 } from '../clock/index.js';
+import { toRfc3339Millis } from '../clock/index.js';
 import { Reason } from './conditions.js';
 import type { PlanBuilder } from './canary-finish.js';
 import type { ReplicaCounts } from './replicas.js';
@@ -94,7 +94,7 @@ export class StepRunner {
     const mine = conditions.find((p) => p.reason === Reason.CanaryPauseStep);
     if (!mine) {
       if (next.controllerPause) return DONE; // promoted: the user cleared the pause
-      const startTime = toRfc3339(this.b.now);
+      const startTime = toRfc3339Millis(this.b.now);
       next.pauseConditions = [...conditions, { reason: Reason.CanaryPauseStep, startTime }];
       next.controllerPause = true;
       this.b.event('Normal', 'RolloutPaused', duration === undefined ? 'paused until promoted' : `paused for ${Math.round(this.b.scaled(duration) / 1000)}s`);
@@ -108,7 +108,7 @@ export class StepRunner {
       const end = start + this.b.scaled(duration);
       if (this.b.now >= end) return DONE;
       this.b.waitAt(end);
-      this.b.situation.paused = { reason: Reason.CanaryPauseStep, message: `pause step ends at ${toRfc3339(end)}` };
+      this.b.situation.paused = { reason: Reason.CanaryPauseStep, message: `pause step ends at ${toRfc3339Millis(end)}` };
     } else {
       this.b.situation.paused = { reason: Reason.CanaryPauseStep, message: 'paused until promoted' };
     }
@@ -147,7 +147,7 @@ export class StepRunner {
     const conditions = next.pauseConditions ?? [];
     if (!conditions.some((p) => p.reason === Reason.InconclusiveAnalysis)) {
       if (next.controllerPause) return DONE; // promoted past the inconclusive result
-      next.pauseConditions = [...conditions, { reason: Reason.InconclusiveAnalysis, startTime: toRfc3339(this.b.now) }];
+      next.pauseConditions = [...conditions, { reason: Reason.InconclusiveAnalysis, startTime: toRfc3339Millis(this.b.now) }];
       next.controllerPause = true;
       this.b.event('Warning', 'AnalysisInconclusive', message);
     }
@@ -160,12 +160,11 @@ export class StepRunner {
     const name = runName(this.o.name, this.o.currentHash, this.attempt, RunKind.Bake, index);
     let bake = next.bake?.stepIndex === index ? next.bake : undefined;
     if (!bake) {
-      // Status times have whole seconds: round the end up, so the bake is never shorter than asked
-      // (with --time-scale a bake can be under a second and would otherwise end at once).
-      const end = Math.ceil((this.b.now + this.b.scaled(duration)) / 1000) * 1000;
-      bake = { stepIndex: index, startedAt: toRfc3339(this.b.now), endsAt: toRfc3339(end), ...(analysis ? { analysisRun: name } : {}) };
+      // Times are kept to the millisecond, so a bake under a second (with --time-scale) still lasts.
+      const end = Math.ceil(this.b.now + this.b.scaled(duration));
+      bake = { stepIndex: index, startedAt: toRfc3339Millis(this.b.now), endsAt: toRfc3339Millis(end), ...(analysis ? { analysisRun: name } : {}) };
       next.bake = bake;
-      this.b.event('Normal', 'BakeStarted', `bake for ${Math.round(this.b.scaled(duration) / 1000)}s until ${bake.endsAt}${analysis ? ` with analysis run ${name}` : ''}`);
+      this.b.event('Normal', 'BakeStarted', `bake for ${Math.round(this.b.scaled(duration) / 1000)}s until ${bake.endsAt}${analysis ? ` with analysis run ${name}` : ''}`, `step ${index}`);
     }
     const endsAt = Date.parse(bake.endsAt);
     const run = analysis ? this.o.runs.find((r) => r.name === name) : undefined;

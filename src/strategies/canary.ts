@@ -10,7 +10,7 @@
  * - a failed or errored analysis aborts; an inconclusive one pauses; nothing promotes without
  *   a Successful run where a run is asked for.
  */
-import { toRfc3339 } from '../clock/index.js';
+import { toRfc3339Millis } from '../clock/index.js';
 import { Reason, type Situation } from './conditions.js';
 import { canaryReplicaCounts, resolveSurgeAndUnavailable, type ReplicaCounts } from './replicas.js';
 import type { CanaryStrategyView, RolloutStatusView } from './spec.js';
@@ -72,7 +72,7 @@ function newBuilder(o: ObservedRollout, now: number): PlanBuilder {
     waits,
     deliberateWait: false,
     waitAt: (t) => void waits.push(t),
-    event: (type, reason, message) => void plan.events.push({ type, reason, message }),
+    event: (type, reason, message, key) => void plan.events.push({ type, reason, message, ...(key === undefined ? {} : { key }) }),
     scaled: (ms) => ms / o.timeScale,
     now,
   };
@@ -265,7 +265,7 @@ function aborted(b: PlanBuilder, o: ObservedRollout, c: CanaryStrategyView, stab
   b.situation.progressing = undefined;
   b.situation.paused = undefined;
   if (!next.abortedAt) {
-    next.abortedAt = toRfc3339(now);
+    next.abortedAt = toRfc3339Millis(now);
     b.event('Warning', 'RolloutAborted', reason);
   }
   next.pauseConditions = [];

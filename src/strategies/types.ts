@@ -82,6 +82,8 @@ export interface PlannedEvent {
   type: 'Normal' | 'Warning';
   reason: string;
   message: string;
+  /** What identifies the transition when the message carries times (default: the message). */
+  key?: string;
 }
 
 /** Everything the reconciler should do, in the order it must be done. */

@@ -169,7 +169,7 @@ describe('cli: get rollout, list rollouts, status (controller running)', functio
     let last = '';
     const page = await eventually(async () => {
       const p = (last = (await sluice('get', 'rollout', 'baker')).out);
-      return /Step:\s+1\/2 bake 12h \(ends in \d+s, analysis \S+\)/.test(p) && /ok-ratio\s+\S+\s+1 \(Successful/.test(p) && p;
+      return /Step:\s+1\/2 bake 12h \(ends in [0-9hms]+, analysis \S+\)/.test(p) && /ok-ratio\s+\S+\s+1 \(Successful/.test(p) && p;
     }, 'bake with a measurement').catch((err: Error) => assert.fail(`${err.message}\n${last}`));
     const run = /AnalysisRuns:\n\s+(\S+) \(bake\): (\w+)/.exec(page);
     assert.ok(run?.[1], page);
