@@ -11,6 +11,7 @@
  * 5. on abort: stop taking work, abort in-flight reconciles, wait (bounded), release the
  *    lease, stop informers and servers. On loss of leadership: stop acting at once.
  */
+import type { Registry } from 'prom-client';
 import { reuseConnections } from './keepalive.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -83,6 +84,9 @@ export class Manager implements ControllerContext {
   readonly clients: ApiClients;
   readonly logger: Logger;
   readonly metrics = new ControllerMetrics();
+  get metricsRegistry(): Registry {
+    return this.metrics.registry;
+  }
   readonly namespace: string | undefined;
   readonly instanceId: string | undefined;
   /** Set once {@link start} has bound the HTTP endpoints. */

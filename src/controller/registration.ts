@@ -24,6 +24,7 @@
  * ```
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../clock/index.js';
 import type { ApiClients } from './apiclient.js';
 import type { Informer } from './informer.js';
@@ -73,6 +74,8 @@ export interface ControllerContext {
   /** API clients sharing the rate limiter and request metrics. */
   readonly clients: ApiClients;
   readonly logger: Logger;
+  /** The registry served at /metrics: controllers register their domain metrics here. */
+  readonly metricsRegistry: Registry;
   /** `--namespace` (undefined: all namespaces). */
   readonly namespace: string | undefined;
   /** `--instance-id` (undefined: none). */

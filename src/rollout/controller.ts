@@ -7,6 +7,7 @@ import { Indexers, Resources, ownerKeys, splitKey, type Controller, type Control
 import { canonicalJson, planCanary, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
 import { createRouters, type TrafficRouter } from '../traffic/index.js';
 import { act, type ExtraActions } from './act.js';
+import { RolloutMetrics } from './metrics.js';
 import { observe, type Observation, type RawRollout, type RolloutCaches } from './observe.js';
 import type { RawTemplate } from './runs.js';
 
@@ -31,7 +32,11 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
   const rolloutKeys = (): string[] => caches.rollouts.keys();
   /** Rollout uid -> the generation whose router references last validated clean. */
   const validated = new Map<string, number>();
-  caches.rollouts.on('delete', (r) => validated.delete(r.metadata?.uid ?? ''));
+  const metrics = new RolloutMetrics(ctx.metricsRegistry);
+  caches.rollouts.on('delete', (r) => {
+    validated.delete(r.metadata?.uid ?? '');
+    metrics.forget(r.metadata?.namespace ?? '', r.metadata?.name ?? '');
+  });
   return {
     name: 'rollout',
     watches: [
@@ -77,6 +82,7 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
         throw err;
       }
       for (const e of plan.events) log.info({ reason: e.reason, type: e.type }, e.message);
+      metrics.observe(namespace, name, plan.status.phase, plan.status.canary?.weights?.canary.weight, plan.events.map((e) => e.reason));
       onPlan?.(obs, plan);
       const after = [plan.requeueAfter, extra.requeueAfter].filter((x): x is number => x !== undefined);
       return after.length ? { requeueAfter: Math.min(...after) } : {};

@@ -5,3 +5,4 @@ export { act } from './act.js';
 export { buildReplicaSet, observeReplicaSet } from './replicasets.js';
 export { buildAnalysisRun, observeRun } from './runs.js';
 export * from './labels.js';
+export { RolloutMetrics, RolloutMetricNames } from './metrics.js';

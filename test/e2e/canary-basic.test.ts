@@ -38,6 +38,11 @@ describe('e2e: basic canary (replica ratio) against the local cluster', function
     assert.equal(done.status.conditions.find((c: { type: string }) => c.type === 'Ready').status, 'True');
     const events = (await env.core.listNamespacedEvent({ namespace: 'default' })).items.filter((e) => e.involvedObject.name === 'web').map((e) => e.reason);
     for (const r of ['StepStarted', 'StepCompleted', 'RolloutPaused', 'RolloutCompleted']) assert.ok(events.includes(r), `event ${r} in ${events.join(',')}`);
+
+    const text = await env.manager!.metricsRegistry.metrics();
+    assert.match(text, /sluice_rollout_phase\{namespace="default",name="web",phase="Healthy"\} 1/);
+    assert.match(text, /sluice_rollout_phase\{namespace="default",name="web",phase="Paused"\} 0/);
+    assert.match(text, /sluice_rollout_transitions_total\{namespace="default",name="web",reason="RolloutCompleted"\} 1/);
   });
 
   it('an invalid Rollout gets InvalidSpec and an Event; others keep being served', async () => {
