@@ -1,0 +1,3 @@
+-- pause: spec.paused = true.
+obj.spec.paused = true
+return obj
