@@ -5,7 +5,7 @@
  * process (`sluice controller`), so its CPU and memory are its own (read from /proc).
  *
  *   node --import ./scripts/register.mjs bench/analysis.bench.ts [--runs 1000] [--count 7]
- *        [--interval 10] [--qps 100000] [--burst 100000] [--workers 32]
+ *        [--interval 10] [--qps 200] [--burst 400] [--workers 4]   (the controller's defaults)
  *
  * Prints: lateness of measurements (startedAt minus the due time anchor + k*interval, which
  * the controller records on each measurement as `sluice.dev/due-at`), p50/p99/max; the delay
@@ -32,9 +32,9 @@ function flag(name: string, fallback: number): number {
 const RUNS = flag('runs', 1000);
 const COUNT = flag('count', 7);
 const INTERVAL_S = flag('interval', 10);
-const QPS = flag('qps', 100_000);
-const BURST = flag('burst', 100_000);
-const WORKERS = flag('workers', 32);
+const QPS = flag('qps', 200);
+const BURST = flag('burst', 400);
+const WORKERS = flag('workers', 4);
 const gvr = { group: 'sluice.dev', version: 'v1alpha1', namespace: 'default', plural: 'analysisruns' };
 const DONE = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
 

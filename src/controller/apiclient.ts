@@ -31,9 +31,9 @@ export type RequestObserver = (verb: string, code: string) => void;
 export interface ApiClientsOptions {
   readonly kubeConfig: KubeConfig;
   readonly clock: Clock;
-  /** Sustained requests per second; <= 0 disables limiting. Default 100. */
+  /** Sustained requests per second; <= 0 disables limiting. Default 200. */
   readonly qps?: number;
-  /** Bucket size. Default 200. */
+  /** Bucket size. Default 400. */
   readonly burst?: number;
   readonly observe?: RequestObserver;
 }
@@ -63,7 +63,7 @@ export class ApiClients {
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     this.kubeConfig = opts.kubeConfig;
     this.server = cluster.server.replace(/\/+$/, '');
-    this.limiter = new TokenBucket(opts.clock, opts.qps ?? 100, opts.burst ?? 200);
+    this.limiter = new TokenBucket(opts.clock, opts.qps ?? 200, opts.burst ?? 400);
     this.observe = opts.observe ?? (() => undefined);
     const inner = new IsomorphicFetchHttpLibrary();
     const httpApi = wrapHttpLibrary({
