@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   say('controller:      running in this process');
   say();
 
-  const printer = new Printer(kc, t0, say);
+  const printer = new Printer(kc, clock, t0, say);
   const summary: string[] = [];
   try {
     say('== 1. first revision (app:v1): no steps, it becomes stable directly');

@@ -4,6 +4,7 @@
  * convenience; the controller itself never polls).
  */
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../clock/index.js';
 import { APP, NS } from './manifests.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,22 +16,22 @@ export class Printer {
   private readonly seenMeasurements = new Set<string>();
   private lastWeights = '';
 
-  constructor(kc: KubeConfig, private readonly t0: number, private readonly say: (line: string) => void) {
+  constructor(kc: KubeConfig, private readonly clock: Clock, private readonly t0: number, private readonly say: (line: string) => void) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
   }
 
   /** Prints what happens until `done(rollout)` holds; returns the Rollout then. */
   async follow(done: (ro: Obj) => boolean, timeoutMs: number): Promise<Obj> {
-    const end = Date.now() + timeoutMs;
+    const end = this.clock.now() + timeoutMs;
     for (;;) {
       const ro = (await this.custom.getNamespacedCustomObject({ group: 'sluice.dev', version: 'v1alpha1', namespace: NS, plural: 'rollouts', name: APP })) as Obj;
       await this.printEvents();
       await this.printWeights();
       await this.printMeasurements();
       if (done(ro)) return ro;
-      if (Date.now() > end) throw new Error(`the rollout did not get there in ${timeoutMs / 1000}s; last status: ${ro.status?.phase} ${ro.status?.message}`);
-      await new Promise((r) => setTimeout(r, 100));
+      if (this.clock.now() > end) throw new Error(`the rollout did not get there in ${timeoutMs / 1000}s; last status: ${ro.status?.phase} ${ro.status?.message}`);
+      await this.clock.sleep(100);
     }
   }
 
@@ -43,7 +44,7 @@ export class Printer {
   }
 
   private stamp(): string {
-    return `[${((Date.now() - this.t0) / 1000).toFixed(1).padStart(5)}s]`;
+    return `[${((this.clock.now() - this.t0) / 1000).toFixed(1).padStart(5)}s]`;
   }
 
   private async printEvents(): Promise<void> {
