@@ -14,7 +14,7 @@ import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
 import type { Clock } from '../clock/index.js';
 import { NotFoundError, ConflictError, recordEvent, type ApiClients } from '../controller/index.js';
 import { PatchType, objectPath, sendJson } from '../controller/rest.js';
-import { canonicalJson, type CanaryStepView, type Plan, type ScaleAction } from '../strategies/index.js';
+import { canonicalJson, type CanaryStepView, type MetaPatch, type Plan, type ScaleAction } from '../strategies/index.js';
 import type { TrafficRouter } from '../traffic/index.js';
 import { POD_TEMPLATE_HASH, SCALE_DOWN_DEADLINE } from './labels.js';
 import type { Observation } from './observe.js';
@@ -24,6 +24,8 @@ import { buildAnalysisRun } from './runs.js';
 /** Actions outside the canary plan: restartAt and workloadRef (decided in src/strategies/workload.ts). */
 export interface ExtraActions {
   deletePods: string[];
+  /** canaryMetadata / stableMetadata: ReplicaSet templates and pods to re-label. */
+  metadata?: { replicaSets: MetaPatch[]; pods: MetaPatch[] };
   workload?: { name: string; replicas: number };
   requeueAfter?: number;
 }
@@ -44,6 +46,14 @@ export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers
     await ignore(ConflictError, sendJson(clients, 'POST', `/apis/apps/v1/namespaces/${ns}/replicasets`, { body: rs, signal }));
   }
   for (const a of plan.scaleUp) await scale(clients, ns, a, signal);
+  for (const m of extra?.metadata?.replicaSets ?? []) {
+    const body = { spec: { template: { metadata: { labels: m.labels, annotations: m.annotations } } } };
+    await ignore(NotFoundError, sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/replicasets/${m.name}`, { body, contentType: PatchType.Merge, signal }));
+  }
+  for (const m of extra?.metadata?.pods ?? []) {
+    const body = { metadata: { labels: m.labels, annotations: m.annotations } };
+    await ignore(NotFoundError, sendJson(clients, 'PATCH', `/api/v1/namespaces/${ns}/pods/${m.name}`, { body, contentType: PatchType.Merge, signal }));
+  }
 
   // Promotion points the stable Service at the new revision before the weights go back to
   // stable; an abort takes the weight off the canary before its Service is pointed back.

@@ -4,7 +4,8 @@
  */
 import { CustomObjectsApi, type KubernetesObject, type V1Deployment, type V1Pod, type V1ReplicaSet, type V1Service } from '@kubernetes/client-node';
 import { Indexers, Resources, ownerKeys, splitKey, type Controller, type ControllerContext } from '../controller/index.js';
-import { canonicalJson, planCanary, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
+import { canonicalJson, planCanary, planEphemeral, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
+import { POD_TEMPLATE_HASH } from './labels.js';
 import { createRouters, type TrafficRouter } from '../traffic/index.js';
 import { act, type ExtraActions } from './act.js';
 import { RolloutMetrics } from './metrics.js';
@@ -75,6 +76,8 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
       const now = ctx.clock.now();
       const plan = planCanary(obs.observed, now);
       const extra = sideEffects(obs, plan, now);
+      const metadata = ephemeral(caches, obs, plan);
+      if (metadata) extra.metadata = metadata;
       try {
         await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
       } catch (err) {
@@ -114,6 +117,32 @@ function sideEffects(obs: Observation, plan: Plan, now: number): ExtraActions {
 function runState(run: KubernetesObject): string {
   const r = run as KubernetesObject & { spec?: { terminate?: boolean }; status?: { phase?: string; message?: string } };
   return `${r.status?.phase ?? ''}|${r.spec?.terminate === true}|${r.metadata?.deletionTimestamp ?? ''}`;
+}
+
+/** canaryMetadata / stableMetadata: what to re-label on the rollout's ReplicaSets and pods. */
+function ephemeral(caches: RolloutCaches, obs: Observation, plan: Plan): ReturnType<typeof planEphemeral> | undefined {
+  const canary = obs.parsed?.spec.strategy.canary;
+  if (!canary || obs.observed.invalid.length || (!canary.canaryMetadata && !canary.stableMetadata)) return undefined;
+  const sets = caches.replicaSets.byIndex('owner', obs.owner.uid);
+  const view = (o: V1ReplicaSet | V1Pod, hash: string, meta: { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined) => ({
+    name: o.metadata?.name ?? '',
+    hash,
+    labels: meta?.labels ?? {},
+    annotations: meta?.annotations ?? {},
+  });
+  const replicaSets = sets.map((rs) => view(rs, rs.metadata?.labels?.[POD_TEMPLATE_HASH] ?? '', rs.spec?.template?.metadata));
+  const pods = sets.flatMap((rs) =>
+    caches.pods.byIndex('owner', rs.metadata?.uid ?? '').filter((p) => !p.metadata?.deletionTimestamp).map((p) => view(p, rs.metadata?.labels?.[POD_TEMPLATE_HASH] ?? '', p.metadata)),
+  );
+  const out = planEphemeral({
+    canaryHash: plan.status.currentPodHash ?? obs.observed.currentHash,
+    stableHash: plan.status.stableRS ?? '',
+    ...(canary.canaryMetadata ? { canary: canary.canaryMetadata } : {}),
+    ...(canary.stableMetadata ? { stable: canary.stableMetadata } : {}),
+    replicaSets,
+    pods,
+  });
+  return out.replicaSets.length || out.pods.length ? out : undefined;
 }
 
 type Named = { metadata?: { name?: string; namespace?: string } };

@@ -8,3 +8,4 @@ export { RunKind } from './types.js';
 export type * from './types.js';
 export type * from './spec.js';
 export { workloadReplicas, planRestart, type ScaleDownPolicy, type RestartPod, type RestartPlan } from './workload.js';
+export { planEphemeral, type RoleMetadata, type MetaView, type MetaPatch } from './ephemeral.js';

@@ -152,7 +152,10 @@ async function nginxPromoted(env: Env): Promise<void> {
     metadata: { name: app, namespace: NS },
     spec: { ingressClassName: 'nginx', rules: [{ host: `${app}.example.com`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${app}-stable`, port: { name: 'http' } } } }] } }] },
   };
-  const ro = routed(app, [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }, bake(app, '30s')], { nginx: { stableIngress: app } });
+  const ro = routed(app, [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }, bake(app, '30s')], { nginx: { stableIngress: app } }, {
+    canaryMetadata: { labels: { role: 'canary' } },
+    stableMetadata: { labels: { role: 'stable' } },
+  });
   ro.spec.revisionHistoryLimit = 0;
   await deployThenUpdate(env, ro, [...services(app), ingress]);
   const paused = await waitFor(env, app, 'paused at 20%', (r) => r.status?.phase === 'Paused' && r.status?.currentStepIndex === 1);

@@ -74,4 +74,30 @@ describe('e2e: workloadRef and restartAt', function () {
     assert.equal(after.length, 4);
     for (const p of after) assert.ok(!before.has(p.metadata?.name), `pod ${p.metadata?.name} was recreated`);
   });
+
+  it('canaryMetadata and stableMetadata label pods by role, and follow the promotion', async () => {
+    const ro = canaryRollout('roles', [{ setWeight: 50 }, { pause: {} }], {
+      canaryMetadata: { labels: { role: 'canary' } },
+      stableMetadata: { labels: { role: 'stable' }, annotations: { 'example.com/tier': 'stable' } },
+    });
+    await createRollout(env, ro);
+    await eventually(async () => (await getRollout(env, 'roles')).status?.phase === 'Healthy', 'Healthy');
+    const roles = async (): Promise<string[]> =>
+      (await env.core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=roles' })).items
+        .filter((p) => !p.metadata?.deletionTimestamp)
+        .map((p) => `${p.metadata?.labels?.['role'] ?? '-'}/${p.metadata?.annotations?.['example.com/tier'] ?? '-'}`)
+        .sort();
+    await eventually(async () => (await roles()).join() === 'stable/stable,stable/stable,stable/stable,stable/stable', 'every pod stable');
+    await patchRollout(env, 'roles', { spec: { template: { spec: { containers: [{ name: 'app', image: 'app:v2' }] } } } });
+    await eventually(async () => (await getRollout(env, 'roles')).status?.phase === 'Paused', 'paused at 50%');
+    await eventually(async () => {
+      const r = await roles();
+      return r.filter((x) => x === 'canary/-').length === 2 && r.filter((x) => x === 'stable/stable').length >= 2;
+    }, 'two canary pods labelled canary, the stable ones stable');
+    await patchRollout(env, 'roles', { status: { pauseConditions: null } }, { status: true });
+    await eventually(async () => {
+      const r = await roles();
+      return r.length === 4 && r.every((x) => x === 'stable/stable');
+    }, 'after promotion every pod is stable', 20_000);
+  });
 });
