@@ -41,3 +41,4 @@ export { checkAnalysisSpec, argsUsed, type AnalysisSpecLike } from './analysis-c
 export { crdDocuments, renderCrdFiles, crdFileName, ROLLOUT_PRINTER_COLUMNS, type CrdDocument, type PrinterColumn } from './crds.js';
 export { toCrdSchema, type JSONSchemaProps } from './crd-schema.js';
 export { structuralProblems } from './structural.js';
+export { fieldPath } from './fieldpath.js';

@@ -65,7 +65,7 @@ export interface Controller {
 
 /** What a controller setup receives from the manager. */
 export interface ControllerContext {
-  /** The one clock. Never call `Date.now()`. */
+  /** The one clock: read the time only through it, never from the wall clock directly. */
   readonly clock: Clock;
   /** `--time-scale`: every duration the controller waits is divided by it. */
   readonly timeScale: number;

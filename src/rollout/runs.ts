@@ -3,7 +3,7 @@
  * resolved from the Rollout), and read back for the planner.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { API_VERSION } from '../api/index.js';
+import { API_VERSION, fieldPath } from '../api/index.js';
 import { RunKind, type ObservedRun, type RunRequest } from '../strategies/index.js';
 import { POD_TEMPLATE_HASH, ROLLOUT_NAME, RUN_ATTEMPT, RUN_KIND, RUN_STEP } from './labels.js';
 import type { OwnerInfo } from './replicasets.js';
@@ -87,18 +87,6 @@ function resolveArg(
     return typeof v === 'string' ? v : JSON.stringify(v);
   }
   return { error: `analysis arg "${a.name}" has neither value nor valueFrom` };
-}
-
-/** Reads `metadata.labels['app']`, `spec.replicas`, `metadata.name` from an object. */
-export function fieldPath(obj: unknown, path: string): unknown {
-  const parts: string[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[['"]([^'"]+)['"]\]/g)) parts.push(m[1] ?? m[2] ?? '');
-  let cur: unknown = obj;
-  for (const p of parts) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
 }
 
 /** An AnalysisRun as the planner sees it; undefined for runs the rollout did not start. */

@@ -5,7 +5,7 @@
  * is a message that names the metric and field, and the run goes to Error with it.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { checkAnalysisSpec, formatFieldError, MetricSchema, type Metric } from '../../api/index.js';
+import { checkAnalysisSpec, fieldPath, formatFieldError, MetricSchema, type Metric } from '../../api/index.js';
 import { compileConditions } from '../judge.js';
 import { resolveArgs, secretValues, substituteArgs, UnresolvedArgError, type ArgumentSpec } from '../args.js';
 import type { Credentials } from '../types.js';
@@ -56,7 +56,7 @@ export async function prepareRun(
       const from = arg.valueFrom ?? {};
       if (from.secretKeyRef) return readSecret(from.secretKeyRef.name, from.secretKeyRef.key, sig);
       if (from.fieldRef) {
-        const v = fieldAt(fieldSource, from.fieldRef.fieldPath);
+        const v = fieldPath(fieldSource, from.fieldRef.fieldPath);
         if (v === undefined) throw new InputError(`args.${arg.name}: fieldRef ${from.fieldRef.fieldPath} has no value`);
         return typeof v === 'string' ? v : JSON.stringify(v);
       }
@@ -133,13 +133,4 @@ async function resolveHeaders(metric: Metric, read: SecretReader, secrets: strin
   }
 }
 
-function fieldAt(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const m of path.matchAll(/([^.[\]]+)|\[['"]([^'"]+)['"]\]/g)) {
-    const p = m[1] ?? m[2] ?? '';
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
-}
 
