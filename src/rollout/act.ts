@@ -34,6 +34,12 @@ export interface ActContext {
   clients: ApiClients;
   clock: Clock;
   services: { get(namespace: string, name: string): V1Service | undefined };
+  /**
+   * The selector hash this controller last wrote per Service (`ns/name`). The cache may not
+   * have seen that write yet: a cached value equal to the desired one is trusted only when it
+   * agrees with our last write, else the (idempotent) patch is sent again.
+   */
+  written?: Map<string, string>;
 }
 
 /** Applies `plan` for the observed rollout. Throws on the first failed write (the queue retries). */
@@ -61,7 +67,8 @@ export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers
   const promoting = plan.services !== undefined && obs.observed.status.stableRS !== undefined && plan.services.stableHash !== obs.observed.status.stableRS;
   const trafficFirst = plan.traffic !== undefined && plan.traffic.weight < prevWeight && !promoting;
   if (plan.traffic && trafficFirst) await traffic(obs, plan, routers, signal);
-  if (plan.services) await selectors(ctx, obs, plan.services, signal);
+  const canary = obs.parsed?.spec.strategy.canary;
+  if (plan.services && canary) await syncSelectors(ctx, ns, canary, plan.services, signal);
   if (plan.traffic && !trafficFirst) await traffic(obs, plan, routers, signal);
 
   for (const a of plan.scaleDown) await scale(clients, ns, a, signal);
@@ -95,16 +102,26 @@ async function scale(clients: ApiClients, ns: string, a: ScaleAction, signal: Ab
   await sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/replicasets/${a.name}`, { body, contentType: PatchType.Merge, signal });
 }
 
-async function selectors(ctx: ActContext, obs: Observation, hashes: { canaryHash: string; stableHash: string }, signal: AbortSignal): Promise<void> {
-  const c = obs.parsed?.spec.strategy.canary;
-  if (!c) return;
-  const ns = obs.observed.namespace;
-  for (const [svc, hash] of [[c.canaryService, hashes.canaryHash], [c.stableService, hashes.stableHash]] as const) {
+/**
+ * Points the canary and stable Services at their revisions' pods (the pod-template-hash in the
+ * selector). Writes only what differs, judged by the cache and by this process's own last write.
+ */
+export async function syncSelectors(
+  ctx: Pick<ActContext, 'clients' | 'services' | 'written'>,
+  ns: string,
+  names: { canaryService?: string | undefined; stableService?: string | undefined },
+  hashes: { canaryHash: string; stableHash: string },
+  signal: AbortSignal,
+): Promise<void> {
+  for (const [svc, hash] of [[names.canaryService, hashes.canaryHash], [names.stableService, hashes.stableHash]] as const) {
     if (!svc) continue;
-    const cached = ctx.services.get(ns, svc);
-    if (cached?.spec?.selector?.[POD_TEMPLATE_HASH] === hash) continue;
+    const key = `${ns}/${svc}`;
+    const cached = ctx.services.get(ns, svc)?.spec?.selector?.[POD_TEMPLATE_HASH];
+    const last = ctx.written?.get(key);
+    if (cached === hash && (last === undefined || last === hash)) continue;
     const body = { spec: { selector: { [POD_TEMPLATE_HASH]: hash } } };
     await sendJson(ctx.clients, 'PATCH', `/api/v1/namespaces/${ns}/services/${svc}`, { body, contentType: PatchType.Merge, signal });
+    ctx.written?.set(key, hash);
   }
 }
 

@@ -33,6 +33,8 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
   const rolloutKeys = (): string[] => caches.rollouts.keys();
   /** Rollout uid -> the generation whose router references last validated clean. */
   const validated = new Map<string, number>();
+  // Service selector hashes this process wrote (see ActContext.written); one entry per Service.
+  const written = new Map<string, string>();
   const metrics = new RolloutMetrics(ctx.metricsRegistry);
   caches.rollouts.on('delete', (r) => {
     validated.delete(r.metadata?.uid ?? '');
@@ -49,9 +51,13 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
       // A template or Service appearing can make an invalid Rollout valid: look at all of them.
       { informer: caches.templates, keys: rolloutKeys },
       { informer: caches.clusterTemplates, keys: rolloutKeys },
-      // A Service or Deployment appearing or going matters to the Rollouts that name it; the
-      // selector changes are the controller's own writes.
-      { informer: caches.services, keys: (svc: V1Service) => rolloutsNaming(caches, svc, serviceNames), changed: () => false },
+      // A Service or Deployment appearing or going matters to the Rollouts that name it; so does
+      // a selector hash that changed (our own write seen late, or someone else's to be undone).
+      {
+        informer: caches.services,
+        keys: (svc: V1Service) => rolloutsNaming(caches, svc, serviceNames),
+        changed: (svc: V1Service, old: V1Service) => svc.spec?.selector?.[POD_TEMPLATE_HASH] !== old.spec?.selector?.[POD_TEMPLATE_HASH],
+      },
       {
         informer: caches.deployments,
         keys: (d: V1Deployment) => rolloutsNaming(caches, d, workloadNames),
@@ -79,7 +85,7 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
       const metadata = ephemeral(caches, obs, plan);
       if (metadata) extra.metadata = metadata;
       try {
-        await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
+        await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services, written }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
       } catch (err) {
         validated.delete(uid);
         throw err;
