@@ -71,7 +71,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const token = randomBytes(24).toString('hex');
   const userTokens = new Map((opts.users ?? []).map((u) => [u, randomBytes(24).toString('hex')] as const));
   const watches = new WatchStreams();
-  const ctx: ServerContext = { store, clock, log, watches, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000 };
+  const ctx: ServerContext = { store, clock, log, watches, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000, watchLag: (r) => faults.watchLag(r) };
   const faults = new Faults({ cutWatches: () => watches.cutAll(), compact: () => store.compact() });
   let address = '';
   const users = new Map([...userTokens].map(([u, t]) => [t, u] as const));

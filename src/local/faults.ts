@@ -1,9 +1,10 @@
 /**
  * Fault injection for the local cluster, settable at runtime by tests (and by CLI flags):
  * added latency, a fraction of requests answered 500 or 429, a fraction of writes answered 409,
- * and two actions — cut every open watch stream, compact the history. Faults apply to resource
- * requests (not to discovery, OpenAPI or health endpoints), optionally only to some verbs or
- * resources.
+ * a lag on watch events (a slow watch cache: clients see writes late), and two actions — cut
+ * every open watch stream, compact the history. Faults apply to resource requests (not to
+ * discovery, OpenAPI or health endpoints), optionally only to some verbs or resources; the watch
+ * lag has a resource list of its own.
  */
 
 /** Limits faults to some requests; an empty or absent list means all. */
@@ -34,6 +35,14 @@ export class Faults {
   conflictRate = 0;
   /** Which requests faults apply to. */
   scope: FaultScope = {};
+  /**
+   * Milliseconds each watch event waits before it is sent (order kept), for the resources in
+   * `watchLagResources` (empty: all). A write is answered at once: the writer's own watch
+   * sees it late, as behind a busy API server's watch cache.
+   */
+  watchLagMs = 0;
+  /** Plural resource names the watch lag applies to; empty means all. */
+  watchLagResources: string[] = [];
   /** The random source (replace for deterministic tests). */
   random: () => number = Math.random;
 
@@ -57,6 +66,14 @@ export class Faults {
     this.retryAfterSeconds = 1;
     this.conflictRate = 0;
     this.scope = {};
+    this.watchLagMs = 0;
+    this.watchLagResources = [];
+  }
+
+  /** The lag for watch events of `resource` (0: none). */
+  watchLag(resource: string): number {
+    if (this.watchLagMs <= 0) return 0;
+    return this.watchLagResources.length === 0 || this.watchLagResources.includes(resource) ? this.watchLagMs : 0;
   }
 
   /** True when the faults apply to a request of `verb` on `resource`. */

@@ -17,7 +17,7 @@ import { PatchType, objectPath, sendJson } from '../controller/rest.js';
 import { canonicalJson, type CanaryStepView, type MetaPatch, type Plan, type ScaleAction } from '../strategies/index.js';
 import type { TrafficRouter } from '../traffic/index.js';
 import { POD_TEMPLATE_HASH, SCALE_DOWN_DEADLINE } from './labels.js';
-import type { Observation } from './observe.js';
+import type { Observation, RawRollout } from './observe.js';
 import { buildReplicaSet } from './replicasets.js';
 import { buildAnalysisRun } from './runs.js';
 
@@ -42,8 +42,12 @@ export interface ActContext {
   written?: Map<string, string>;
 }
 
-/** Applies `plan` for the observed rollout. Throws on the first failed write (the queue retries). */
-export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers: TrafficRouter[], signal: AbortSignal, extra?: ExtraActions): Promise<void> {
+/**
+ * Applies `plan` for the observed rollout. Throws on the first failed write (the queue retries).
+ * Resolves to the Rollout as the status write left it (undefined: nothing written, the status
+ * was already as planned).
+ */
+export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers: TrafficRouter[], signal: AbortSignal, extra?: ExtraActions): Promise<RawRollout | undefined> {
   const ns = obs.observed.namespace;
   const { clients } = ctx;
   if (plan.createReplicaSet && obs.template) {
@@ -93,7 +97,7 @@ export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers
     await sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${extra.workload.name}`, { body, contentType: PatchType.Merge, signal });
   }
   await recordEvents(ctx, obs, plan, signal);
-  await writeStatus(clients, obs, plan, signal);
+  return writeStatus(clients, obs, plan, signal);
 }
 
 async function scale(clients: ApiClients, ns: string, a: ScaleAction, signal: AbortSignal): Promise<void> {
@@ -159,13 +163,13 @@ function lastRoute(steps: CanaryStepView[], name: string, kind: 'setHeaderRoute'
   return found;
 }
 
-async function writeStatus(clients: ApiClients, obs: Observation, plan: Plan, signal: AbortSignal): Promise<void> {
+async function writeStatus(clients: ApiClients, obs: Observation, plan: Plan, signal: AbortSignal): Promise<RawRollout | undefined> {
   const status = JSON.parse(JSON.stringify(plan.status)) as Record<string, unknown>;
   if (obs.parsed?.spec.selector) status['selector'] = selectorString(obs.selector, obs.parsed.spec.selector.matchExpressions ?? []);
-  if (canonicalJson(status) === canonicalJson(obs.raw.status ?? {})) return;
+  if (canonicalJson(status) === canonicalJson(obs.raw.status ?? {})) return undefined;
   const body = { ...obs.raw, status };
   const path = objectPath(obs.raw.apiVersion ?? 'sluice.dev/v1alpha1', 'rollouts', obs.observed.namespace, obs.observed.name, 'status');
-  await sendJson(clients, 'PUT', path, { body, signal });
+  return sendJson<RawRollout>(clients, 'PUT', path, { body, signal });
 }
 
 function selectorString(labels: Record<string, string>, exprs: Array<{ key: string; operator: string; values?: string[] }>): string {

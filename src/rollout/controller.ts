@@ -3,7 +3,7 @@
  * Registered with the {@link Manager} through {@link rolloutController}.
  */
 import { CustomObjectsApi, type KubernetesObject, type V1Deployment, type V1Pod, type V1ReplicaSet, type V1Service } from '@kubernetes/client-node';
-import { Indexers, Resources, ownerKeys, splitKey, type Controller, type ControllerContext } from '../controller/index.js';
+import { Indexers, Resources, objectKey, ownerKeys, splitKey, type Controller, type ControllerContext } from '../controller/index.js';
 import { canonicalJson, planCanary, planEphemeral, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
 import { POD_TEMPLATE_HASH } from './labels.js';
 import { createRouters, type TrafficRouter } from '../traffic/index.js';
@@ -11,6 +11,7 @@ import { act, type ExtraActions } from './act.js';
 import { RolloutMetrics } from './metrics.js';
 import { observe, type Observation, type RawRollout, type RolloutCaches } from './observe.js';
 import type { RawTemplate } from './runs.js';
+
 
 /** Called after each plan is applied (for the demo, the CLI's watch and tests). */
 export type PlanListener = (obs: Observation, plan: Plan) => void;
@@ -35,9 +36,18 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
   const validated = new Map<string, number>();
   // Service selector hashes this process wrote (see ActContext.written); one entry per Service.
   const written = new Map<string, string>();
+  /**
+   * Rollout key -> our last status write: the Rollout it left, and the resourceVersions our
+   * writes replaced since the cache last caught up (several writes can come before the watch
+   * shows the first). While the cache still shows one of those it has not seen the write, and
+   * a plan from it would undo what the write recorded (an abort planned again as a canary, its
+   * Service pointed back at the canary pods): the reconcile works from the written Rollout.
+   */
+  const ownWrites = new Map<string, { replaced: Set<string>; rollout: RawRollout }>();
   const metrics = new RolloutMetrics(ctx.metricsRegistry);
   caches.rollouts.on('delete', (r) => {
     validated.delete(r.metadata?.uid ?? '');
+    ownWrites.delete(objectKey(r));
     metrics.forget(r.metadata?.namespace ?? '', r.metadata?.name ?? '');
   });
   return {
@@ -67,7 +77,11 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
     async reconcile(key, signal) {
       const { namespace, name } = splitKey(key);
       if (!namespace) return {};
-      const obs = observe(caches, namespace, name, ctx.timeScale);
+      const cached = caches.rollouts.get(namespace, name);
+      const mine = ownWrites.get(key);
+      const behind = mine !== undefined && mine.replaced.has(cached?.metadata?.resourceVersion ?? '');
+      if (!behind) ownWrites.delete(key);
+      const obs = observe(caches, namespace, name, ctx.timeScale, behind ? mine.rollout : undefined);
       if (!obs) return {};
       const log = ctx.logger.child({ namespace, name });
       const routers = routersFor(ctx, obs);
@@ -85,7 +99,13 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
       const metadata = ephemeral(caches, obs, plan);
       if (metadata) extra.metadata = metadata;
       try {
-        await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services, written }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
+        const wrote = await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services, written }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
+        const from = obs.raw.metadata?.resourceVersion;
+        // A write the server found unchanged keeps the version: nothing for the cache to catch up on.
+        if (wrote && from && wrote.metadata?.resourceVersion !== from) {
+          const replaced = new Set(behind ? mine.replaced : []).add(from);
+          ownWrites.set(key, { replaced, rollout: wrote });
+        }
       } catch (err) {
         validated.delete(uid);
         throw err;

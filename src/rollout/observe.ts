@@ -44,9 +44,12 @@ export interface Observation {
   workload?: { name: string; replicas: number; policy: ScaleDownPolicy };
 }
 
-/** Reads one Rollout and what it owns; undefined when the Rollout is gone. */
-export function observe(caches: RolloutCaches, namespace: string, name: string, timeScale: number): Observation | undefined {
-  const raw = caches.rollouts.get(namespace, name);
+/**
+ * Reads one Rollout and what it owns; undefined when the Rollout is gone. `rollout` replaces
+ * the cached Rollout when the caller knows a newer one (its own write the cache has not seen).
+ */
+export function observe(caches: RolloutCaches, namespace: string, name: string, timeScale: number, rollout?: RawRollout): Observation | undefined {
+  const raw = rollout ?? caches.rollouts.get(namespace, name);
   if (!raw?.metadata?.uid) return undefined;
   const owner: OwnerInfo = { apiVersion: raw.apiVersion ?? 'sluice.dev/v1alpha1', kind: 'Rollout', name, uid: raw.metadata.uid };
   const uid = raw.metadata.uid;

@@ -177,4 +177,29 @@ describe('local cluster: list and watch', () => {
     await informer.stop();
     assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ['i1', 'i2', 'i3']);
   });
+
+  it('watch lag fault: events of the named resources arrive late and in order; writes answer at once', async () => {
+    await core().createNamespace({ body: { metadata: { name: 'lag' } } });
+    const seen = await watch('/api/v1/namespaces/lag/configmaps', { resourceVersion: '0' });
+    const secrets = await watch('/api/v1/namespaces/lag/secrets', {});
+    const f = cluster().faults;
+    f.watchLagMs = 300;
+    f.watchLagResources = ['configmaps'];
+    try {
+      const t0 = performance.now();
+      for (const n of ['g1', 'g2', 'g3']) await mk('lag', n);
+      await core().createNamespacedSecret({ namespace: 'lag', body: { metadata: { name: 's1' } } });
+      const written = performance.now() - t0;
+      assert.ok(written < 250, `writes answered without the lag (${written.toFixed(0)} ms)`);
+      await eventually(() => secrets.events.length === 1, 250, 'the secret event, not lagged');
+      assert.equal(seen.events.length, 0, 'no configmap event before the lag');
+      await eventually(() => seen.events.length === 3, 2000, 'the configmap events after the lag');
+      assert.ok(performance.now() - t0 >= 290);
+      assert.deepEqual(seen.events.map((e) => `${e.type} ${e.name}`), ['ADDED g1', 'ADDED g2', 'ADDED g3']);
+    } finally {
+      f.reset();
+      seen.stop();
+      secrets.stop();
+    }
+  });
 });

@@ -36,9 +36,13 @@ export interface AnalysisControllerOptions {
   workers?: number;
 }
 
-/** What this controller last wrote for a run: `from` is the resourceVersion it replaced. */
+/**
+ * What this controller last wrote for a run: `replaced` holds the resourceVersions its writes
+ * replaced since the cache last caught up (several writes can come before the watch shows the
+ * first), `to` the version the last one made.
+ */
 interface Written {
-  from: string | undefined;
+  replaced: Set<string>;
   to: string | undefined;
   status: AnalysisRunStatus;
 }
@@ -68,7 +72,8 @@ export function analysisRunController(ctx: ControllerContext, opts: AnalysisCont
         return {};
       }
       let stored: unknown = raw.status ?? {};
-      if (mine && raw.metadata.resourceVersion === mine.from) {
+      const behind = mine !== undefined && mine.replaced.has(raw.metadata.resourceVersion ?? '');
+      if (behind) {
         // The cache has not caught up with our last write yet.
         stored = mine.status;
         raw = { ...raw, metadata: { ...raw.metadata, resourceVersion: mine.to } };
@@ -93,7 +98,9 @@ export function analysisRunController(ctx: ControllerContext, opts: AnalysisCont
       }
       if (canonicalJson(next) !== canonicalJson(prev)) {
         const to = await writeStatus(ctx, raw, next, signal);
-        written.set(key, { from: raw.metadata?.resourceVersion, to, status: next });
+        const replaced = new Set(behind ? mine.replaced : []);
+        if (raw.metadata?.resourceVersion) replaced.add(raw.metadata.resourceVersion);
+        written.set(key, { replaced, to, status: next });
         if (next.phase !== prev.phase) {
           ctx.logger.info({ namespace, name, phase: next.phase }, `analysis run ${next.phase}: ${next.message}`);
           await recordPhaseEvent(ctx, raw, next, signal).catch((err: unknown) => {

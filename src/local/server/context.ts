@@ -35,4 +35,6 @@ export interface ServerContext {
   watches: WatchStreams;
   /** Interval of BOOKMARK events on watches that allow them. */
   bookmarkIntervalMs: number;
+  /** Milliseconds to hold each watch event of a resource (fault injection); absent: none. */
+  watchLag?: (resource: string) => number;
 }

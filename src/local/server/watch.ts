@@ -36,12 +36,14 @@ export function serveWatch(
   let cancel: () => void = () => undefined;
   let bookmarkTimer: ReturnType<typeof clock.setTimer> | undefined;
   let timeoutTimer: ReturnType<typeof clock.setTimer> | undefined;
+  let heldTimer: ReturnType<typeof clock.setTimer> | undefined;
   const close = (): void => {
     if (closed) return;
     closed = true;
     cancel();
     if (bookmarkTimer) clock.clearTimer(bookmarkTimer);
     if (timeoutTimer) clock.clearTimer(timeoutTimer);
+    if (heldTimer) clock.clearTimer(heldTimer);
     unregister();
     res.end();
   };
@@ -53,7 +55,7 @@ export function serveWatch(
     // buffer fills, rather than buffering without bound; it re-watches from its last RV.
     if (res.writableLength > MAX_BUFFERED) close();
   };
-  const send = (d: WatchDelivery): void => {
+  const deliver = (d: WatchDelivery): void => {
     if (asTable) {
       const table = toTable(r, [d.object.apiVersion === av ? d.object : { ...d.object, apiVersion: av }], clock.now(), { resourceVersion: d.object.metadata.resourceVersion }, q.includeObject);
       write(`${JSON.stringify({ type: d.type, object: table })}\n`);
@@ -61,6 +63,20 @@ export function serveWatch(
     }
     const json = d.entry ? d.entry.objectJson(av) : JSON.stringify(d.object.apiVersion === av ? d.object : { ...d.object, apiVersion: av });
     write(`{"type":"${d.type}","object":${json}}\n`);
+  };
+  // Fault injection: events held for the lag, in order (one timer drains the queue).
+  const held: Array<{ due: number; d: WatchDelivery }> = [];
+  const drain = (): void => {
+    heldTimer = undefined;
+    const now = clock.now();
+    while (held.length > 0 && held[0]!.due <= now) deliver(held.shift()!.d);
+    if (held.length > 0 && !closed) heldTimer = clock.setTimer(drain, held[0]!.due - now);
+  };
+  const send = (d: WatchDelivery): void => {
+    const lag = ctx.watchLag?.(r.resource) ?? 0;
+    if (lag <= 0 && held.length === 0) return deliver(d);
+    held.push({ due: Math.max(clock.now() + lag, held.at(-1)?.due ?? 0), d });
+    if (!heldTimer) heldTimer = clock.setTimer(drain, held[0]!.due - clock.now());
   };
   const bookmark = (annotations?: Record<string, string>): void => {
     const metadata: Record<string, unknown> = { resourceVersion: store.resourceVersion };
