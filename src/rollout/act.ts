@@ -14,7 +14,7 @@ import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
 import type { Clock } from '../clock/index.js';
 import { NotFoundError, ConflictError, recordEvent, type ApiClients } from '../controller/index.js';
 import { PatchType, objectPath, sendJson } from '../controller/rest.js';
-import { canonicalJson, type CanaryStepView, type MetaPatch, type Plan, type ScaleAction } from '../strategies/index.js';
+import { canonicalJson, type AntiAffinityPatch, type CanaryStepView, type MetaPatch, type Plan, type ScaleAction } from '../strategies/index.js';
 import type { TrafficRouter } from '../traffic/index.js';
 import { POD_TEMPLATE_HASH, SCALE_DOWN_DEADLINE } from './labels.js';
 import type { Observation, RawRollout } from './observe.js';
@@ -26,6 +26,8 @@ export interface ExtraActions {
   deletePods: string[];
   /** canaryMetadata / stableMetadata: ReplicaSet templates and pods to re-label. */
   metadata?: { replicaSets: MetaPatch[]; pods: MetaPatch[] };
+  /** antiAffinity: ReplicaSets (now stable) whose pod template loses the injected rule. */
+  antiAffinity?: Array<{ name: string; podAntiAffinity: AntiAffinityPatch }>;
   workload?: { name: string; replicas: number };
   requeueAfter?: number;
 }
@@ -52,13 +54,20 @@ export async function act(ctx: ActContext, obs: Observation, plan: Plan, routers
   const { clients } = ctx;
   if (plan.createReplicaSet && obs.template) {
     const c = plan.createReplicaSet;
-    const rs = buildReplicaSet(obs.owner, ns, obs.selector, obs.template, c.hash, c.revision, c.replicas, obs.observed.spec.minReadySeconds);
+    const rule = obs.parsed?.spec.strategy.canary?.antiAffinity;
+    const stableHash = obs.observed.status.stableRS;
+    const anti = rule && stableHash ? { rule, stableHash } : undefined;
+    const rs = buildReplicaSet(obs.owner, ns, obs.selector, obs.template, c.hash, c.revision, c.replicas, obs.observed.spec.minReadySeconds, anti);
     await ignore(ConflictError, sendJson(clients, 'POST', `/apis/apps/v1/namespaces/${ns}/replicasets`, { body: rs, signal }));
   }
   for (const a of plan.scaleUp) await scale(clients, ns, a, signal);
   for (const m of extra?.metadata?.replicaSets ?? []) {
     const body = { spec: { template: { metadata: { labels: m.labels, annotations: m.annotations } } } };
     await ignore(NotFoundError, sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/replicasets/${m.name}`, { body, contentType: PatchType.Merge, signal }));
+  }
+  for (const a of extra?.antiAffinity ?? []) {
+    const body = { spec: { template: { spec: { affinity: { podAntiAffinity: a.podAntiAffinity } } } } };
+    await ignore(NotFoundError, sendJson(clients, 'PATCH', `/apis/apps/v1/namespaces/${ns}/replicasets/${a.name}`, { body, contentType: PatchType.Merge, signal }));
   }
   for (const m of extra?.metadata?.pods ?? []) {
     const body = { metadata: { labels: m.labels, annotations: m.annotations } };

@@ -4,7 +4,7 @@
  */
 import { CustomObjectsApi, type KubernetesObject, type V1Deployment, type V1Pod, type V1ReplicaSet, type V1Service } from '@kubernetes/client-node';
 import { Indexers, Resources, objectKey, ownerKeys, splitKey, type Controller, type ControllerContext } from '../controller/index.js';
-import { canonicalJson, planCanary, planEphemeral, planRestart, resolveSurgeAndUnavailable, workloadReplicas, type Plan } from '../strategies/index.js';
+import { canonicalJson, planCanary, planEphemeral, planRestart, resolveSurgeAndUnavailable, withoutInjectedAntiAffinity, workloadReplicas, type Plan } from '../strategies/index.js';
 import { POD_TEMPLATE_HASH } from './labels.js';
 import { createRouters, type TrafficRouter } from '../traffic/index.js';
 import { act, type ExtraActions } from './act.js';
@@ -98,6 +98,8 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
       const extra = sideEffects(obs, plan, now);
       const metadata = ephemeral(caches, obs, plan);
       if (metadata) extra.metadata = metadata;
+      const anti = injectedOnStable(caches, obs, plan);
+      if (anti.length) extra.antiAffinity = anti;
       try {
         const wrote = await act({ clients: ctx.clients, clock: ctx.clock, services: caches.services, written }, obs, plan, obs.observed.invalid.length ? [] : routers, signal, extra);
         const from = obs.raw.metadata?.resourceVersion;
@@ -169,6 +171,15 @@ function ephemeral(caches: RolloutCaches, obs: Observation, plan: Plan): ReturnT
     pods,
   });
   return out.replicaSets.length || out.pods.length ? out : undefined;
+}
+
+/** antiAffinity: the stable ReplicaSet keeps no rule against an older revision's nodes. */
+function injectedOnStable(caches: RolloutCaches, obs: Observation, plan: Plan): NonNullable<ExtraActions['antiAffinity']> {
+  const stable = plan.status.stableRS;
+  if (!stable || obs.observed.invalid.length) return [];
+  const rs = caches.replicaSets.byIndex('owner', obs.owner.uid).find((r) => r.metadata?.labels?.[POD_TEMPLATE_HASH] === stable);
+  const patch = withoutInjectedAntiAffinity(rs?.spec?.template?.spec?.affinity);
+  return rs?.metadata?.name && patch ? [{ name: rs.metadata.name, podAntiAffinity: patch }] : [];
 }
 
 type Named = { metadata?: { name?: string; namespace?: string } };

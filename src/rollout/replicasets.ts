@@ -1,7 +1,7 @@
 /** ReplicaSets of a Rollout: built from its template, read back for the planner. */
-import type { V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1Affinity, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Rollout } from '../api/index.js';
-import { replicaSetName, type ObservedReplicaSet } from '../strategies/index.js';
+import { injectAntiAffinity, replicaSetName, type AntiAffinityRule, type ObservedReplicaSet } from '../strategies/index.js';
 import { POD_TEMPLATE_HASH, REVISION, ROLLOUT_NAME, SCALE_DOWN_DEADLINE } from './labels.js';
 
 /** What identifies the owning Rollout in ownerReferences. */
@@ -15,7 +15,7 @@ export interface OwnerInfo {
 /** The pod template a Rollout deploys (its own, or from workloadRef, resolved by the caller). */
 export type PodTemplate = Rollout['spec']['template'];
 
-/** A new ReplicaSet for `template` at `hash`. */
+/** A new ReplicaSet for `template` at `hash`; with `antiAffinity`, its pods avoid the stable pods' nodes. */
 export function buildReplicaSet(
   owner: OwnerInfo,
   namespace: string,
@@ -25,8 +25,11 @@ export function buildReplicaSet(
   revision: number,
   replicas: number,
   minReadySeconds: number,
+  antiAffinity?: { rule: AntiAffinityRule; stableHash: string },
 ): V1ReplicaSet {
   const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash };
+  const podSpec = (template as { spec?: { affinity?: V1Affinity } }).spec;
+  const affinity = antiAffinity && antiAffinity.stableHash !== hash ? injectAntiAffinity(podSpec?.affinity, antiAffinity.rule, antiAffinity.stableHash) : undefined;
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -44,6 +47,7 @@ export function buildReplicaSet(
       template: {
         ...(template as object),
         metadata: { ...(template.metadata ?? {}), labels },
+        ...(affinity ? { spec: { ...podSpec, affinity } } : {}),
       } as V1PodTemplateSpec,
     },
   };

@@ -79,6 +79,9 @@ export class StepRunner {
     const stable = this.o.replicaSets.find((r) => r.hash === this.stableHash);
     if (!current || current.spec !== counts.canary || current.available < counts.canary) return false;
     if (stable && (stable.spec !== counts.stable || stable.available < counts.stable)) return false;
+    // With traffic routing, older ReplicaSets get no traffic (the router knows only canary and
+    // stable), so one waiting out its scale-down delay does not hold the step (as in Argo).
+    if (this.c.trafficRouting) return true;
     return this.o.replicaSets.every((r) => r.hash === this.o.currentHash || r.hash === this.stableHash || r.available === 0);
   }
 

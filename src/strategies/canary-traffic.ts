@@ -30,6 +30,7 @@ export function counts(o: ObservedRollout, c: CanaryStrategyView, stableHash: st
     canaryReplicas: scale?.replicas,
     trafficRouting: !!c.trafficRouting,
     dynamicStableScale: c.dynamicStableScale && c.trafficRouting ? { trafficWeight: traffic } : undefined,
+    ...(c.trafficRouting && c.minPodsPerReplicaSet !== undefined ? { minPods: c.minPodsPerReplicaSet } : {}),
     maxSurge,
     maxUnavailable,
     canary: current ? { spec: current.spec, available: current.available } : { spec: 0, available: 0 },

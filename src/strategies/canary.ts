@@ -143,13 +143,12 @@ function steady(b: PlanBuilder, o: ObservedRollout, c: CanaryStrategyView, now: 
   next.abort = false;
   next.promoteFull = false;
   const currentAvailable = current?.available ?? 0;
-  for (const rs of o.replicaSets) {
-    if (rs.hash === o.currentHash || rs.spec === 0) continue;
-    if (!c.trafficRouting) {
-      if (currentAvailable >= r) b.plan.scaleDown.push({ name: rs.name, replicas: 0, scaleDownAt: null });
-      continue;
+  if (!c.trafficRouting) {
+    for (const rs of o.replicaSets) {
+      if (rs.hash !== o.currentHash && rs.spec > 0 && currentAvailable >= r) b.plan.scaleDown.push({ name: rs.name, replicas: 0, scaleDownAt: null });
     }
-    scaleDownAfterDelay(b, rs, now + b.scaled(c.scaleDownDelaySeconds * 1000));
+  } else {
+    retireOld(b, o, c, [o.currentHash], now, true);
   }
   for (const run of o.runs) {
     if (!run.terminating && isRunning(run.phase)) b.plan.terminateRuns.push(run.name);
@@ -160,6 +159,27 @@ function steady(b: PlanBuilder, o: ObservedRollout, c: CanaryStrategyView, now: 
     b.situation.progressing = `${currentAvailable} of ${r} replicas of revision ${o.currentHash} available`;
   } else if (o.replicaSets.some((rs) => rs.hash !== o.currentHash && rs.spec > 0 && !c.trafficRouting)) {
     b.situation.progressing = 'old replicas are scaling down';
+  }
+}
+
+/**
+ * ReplicaSets that are neither current nor `keep`, still running, newest first. With traffic
+ * routing, the first scaleDownDelayRevisionLimit of them (all when unset) wait out
+ * scaleDownDelaySeconds so proxies converge before their pods go: a new delay starts for each
+ * when `startDelay` (just promoted away from), else only a delay already running is honoured.
+ * The rest, and every one without traffic routing, go to 0 now.
+ */
+function retireOld(b: PlanBuilder, o: ObservedRollout, c: CanaryStrategyView, keep: string[], now: number, startDelay: boolean): void {
+  const old = o.replicaSets.filter((rs) => !keep.includes(rs.hash) && rs.spec > 0).sort((x, y) => y.revision - x.revision);
+  let delayed = 0;
+  for (const rs of old) {
+    const withinLimit = c.scaleDownDelayRevisionLimit === undefined || delayed < c.scaleDownDelayRevisionLimit;
+    if (c.trafficRouting && withinLimit && (startDelay || rs.scaleDownAt !== undefined)) {
+      delayed++;
+      scaleDownAfterDelay(b, rs, now + b.scaled(c.scaleDownDelaySeconds * 1000));
+    } else {
+      b.plan.scaleDown.push({ name: rs.name, replicas: 0, scaleDownAt: null });
+    }
   }
 }
 
@@ -221,11 +241,7 @@ function progress(b: PlanBuilder, o: ObservedRollout, c: CanaryStrategyView, sta
   const stable = rsByHash(o, stableHash);
   setReplicas(b, o.currentHash, current, n.canary);
   setReplicas(b, stableHash, stable, n.stable);
-  for (const rs of o.replicaSets) {
-    if (rs.hash !== o.currentHash && rs.hash !== stableHash && rs.spec > 0) {
-      b.plan.scaleDown.push({ name: rs.name, replicas: 0, scaleDownAt: null });
-    }
-  }
+  retireOld(b, o, c, [o.currentHash, stableHash], now, false);
   const weight = safeWeight(o, c, index, n, stableHash);
   setTraffic(b, o, c, weight, o.currentHash, stableHash, { finalize: false, index });
   next.currentStepIndex = index;

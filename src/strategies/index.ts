@@ -9,3 +9,4 @@ export type * from './types.js';
 export type * from './spec.js';
 export { workloadReplicas, planRestart, type ScaleDownPolicy, type RestartPod, type RestartPlan } from './workload.js';
 export { planEphemeral, type RoleMetadata, type MetaView, type MetaPatch } from './ephemeral.js';
+export { injectAntiAffinity, withoutInjectedAntiAffinity, type AntiAffinityRule, type AntiAffinityPatch } from './anti-affinity.js';

@@ -46,6 +46,8 @@ export interface CanaryReplicaInput {
   trafficRouting: boolean;
   /** With trafficRouting and dynamicStableScale: the weight traffic sends to the canary now. */
   dynamicStableScale?: { trafficWeight: number };
+  /** With trafficRouting: minPodsPerReplicaSet, the floor of a side that is not 0. */
+  minPods?: number;
   /** Resolved absolute numbers, see {@link resolveSurgeAndUnavailable}. */
   maxSurge: number;
   maxUnavailable: number;
@@ -92,10 +94,12 @@ export function desiredCanaryCounts(input: CanaryReplicaInput): ReplicaCounts {
   if (!input.stable) return { canary: r, stable: 0 };
   const canary = input.canaryReplicas ?? weightedReplicas(r, input.weight);
   if (input.trafficRouting) {
+    // High availability (Argo's minPodsPerReplicaSet): a side that runs pods runs at least `min`.
+    const floor = (n: number): number => (n === 0 || input.minPods === undefined ? n : Math.max(n, input.minPods));
     if (input.dynamicStableScale) {
-      return { canary, stable: weightedReplicas(r, 100 - input.dynamicStableScale.trafficWeight) };
+      return { canary: floor(canary), stable: floor(weightedReplicas(r, 100 - input.dynamicStableScale.trafficWeight)) };
     }
-    return { canary, stable: r };
+    return { canary: floor(canary), stable: r };
   }
   return { canary, stable: weightedReplicas(r, 100 - input.weight) };
 }

@@ -39,6 +39,10 @@ export interface CanaryStrategyView {
   dynamicStableScale: boolean;
   scaleDownDelaySeconds: number;
   abortScaleDownDelaySeconds: number;
+  /** Old ReplicaSets that may wait out scaleDownDelaySeconds at once (newest first); absent: all. */
+  scaleDownDelayRevisionLimit?: number | undefined;
+  /** With trafficRouting: a stable or canary ReplicaSet that has pods has at least this many. */
+  minPodsPerReplicaSet?: number | undefined;
 }
 
 export interface RolloutSpecView {

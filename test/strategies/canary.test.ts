@@ -308,3 +308,72 @@ describe('canary planner', () => {
     assert.equal(plan.requeueAfter, 30_000);
   });
 });
+
+describe('canary planner: minPodsPerReplicaSet and scaleDownDelayRevisionLimit', () => {
+  it('minPodsPerReplicaSet raises a non-empty canary to the floor with traffic routing', () => {
+    const w = world(spec([{ setWeight: 5 }, { pause: {} }], { minPodsPerReplicaSet: 2 }));
+    update(w, 'bbbb');
+    settle(w);
+    assert.equal(rs(w, 'bbbb')?.spec, 2, '5% of 10 is 1 pod; the floor makes it 2');
+    assert.equal(w.routerWeight, 5);
+    assert.equal(rs(w, 'aaaa')?.spec, 10);
+  });
+
+  it('minPodsPerReplicaSet floors setCanaryScale replicas but leaves 0 at 0', () => {
+    const w = world(spec([{ setCanaryScale: { replicas: 1 } }, { pause: {} }, { setCanaryScale: { replicas: 0 } }, { pause: {} }], { minPodsPerReplicaSet: 3 }));
+    update(w, 'bbbb');
+    settle(w);
+    assert.equal(rs(w, 'bbbb')?.spec, 3);
+    w.o.status.pauseConditions = [];
+    settle(w);
+    assert.equal(w.o.status.currentStepIndex, 3);
+    assert.equal(rs(w, 'bbbb')?.spec, 0);
+  });
+
+  it('minPodsPerReplicaSet is ignored without traffic routing (Argo: traffic-routed canaries only)', () => {
+    const w = world(spec([{ setWeight: 10 }, { pause: {} }], { minPodsPerReplicaSet: 3, traffic: false, maxSurge: 1, maxUnavailable: 0 }));
+    update(w, 'bbbb');
+    settle(w);
+    assert.equal(rs(w, 'bbbb')?.spec, 1);
+  });
+
+  /** v1 stable; v2 and v3 promoted one after the other within the scale-down delay. */
+  function twoQuickReleases(extra: Record<string, unknown>): ReturnType<typeof world> {
+    const w = world(spec([{ setWeight: 50 }], extra));
+    update(w, 'bbbb');
+    settle(w);
+    assert.equal(w.o.status.stableRS, 'bbbb');
+    w.now += 5_000;
+    update(w, 'cccc');
+    settle(w);
+    assert.equal(w.o.status.stableRS, 'cccc');
+    return w;
+  }
+
+  it('old ReplicaSets wait out scaleDownDelaySeconds, a newer release does not cut the wait short', () => {
+    const w = twoQuickReleases({});
+    assert.equal(rs(w, 'aaaa')?.spec, 10, 'v1 still in its delay');
+    assert.equal(rs(w, 'bbbb')?.spec, 10, 'v2 in its delay');
+    w.now += 26_000;
+    settle(w);
+    assert.equal(rs(w, 'aaaa')?.spec, 0, 'v1 gone at its own deadline');
+    assert.equal(rs(w, 'bbbb')?.spec, 10);
+    w.now += 5_000;
+    settle(w);
+    assert.equal(rs(w, 'bbbb')?.spec, 0);
+  });
+
+  it('scaleDownDelayRevisionLimit 1: only the newest old ReplicaSet waits; older ones go now', () => {
+    const w = twoQuickReleases({ scaleDownDelayRevisionLimit: 1 });
+    assert.equal(rs(w, 'aaaa')?.spec, 0);
+    assert.equal(rs(w, 'bbbb')?.spec, 10);
+  });
+
+  it('scaleDownDelayRevisionLimit 0: the old stable goes at promotion', () => {
+    const w = world(spec([{ setWeight: 50 }], { scaleDownDelayRevisionLimit: 0 }));
+    update(w, 'bbbb');
+    settle(w);
+    assert.equal(w.o.status.stableRS, 'bbbb');
+    assert.equal(rs(w, 'aaaa')?.spec, 0);
+  });
+});
