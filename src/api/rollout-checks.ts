@@ -71,6 +71,7 @@ function checkCanary(c: CanaryStrategy, base: Path, p: Problems): void {
     if (c.analysis.startingStep > c.steps.length) p.add([...base, 'analysis', 'startingStep'], `must be between 0 and ${c.steps.length} (the number of steps), got ${c.analysis.startingStep}`);
   }
   checkAntiAffinity(c.antiAffinity, [...base, 'antiAffinity'], p);
+  if (c.pingPong) p.add([...base, 'pingPong'], 'works only with the AWS ALB traffic router (as in Argo Rollouts), which Sluice does not support; use canaryService and stableService');
   const managed = new Set(tr?.managedRoutes.map((r) => r.name) ?? []);
   c.steps.forEach((step, i) => {
     const sp: Path = [...base, 'steps', i];
@@ -79,6 +80,10 @@ function checkCanary(c: CanaryStrategy, base: Path, p: Problems): void {
       p.add(sp, `must set exactly one of ${STEP_KINDS.join(', ')}, got ${kinds.length === 0 ? 'none' : kinds.join(', ')}`);
     }
     if (step.analysis) checkAnalysis(step.analysis, [...sp, 'analysis'], p);
+    // Accepted by the schema so Argo manifests apply, refused here rather than skipped: a step
+    // meant to judge the canary must never pass unseen.
+    if (step.experiment) p.add([...sp, 'experiment'], 'is not supported by Sluice (it runs no Experiments); judge the canary with an analysis or bake step instead');
+    if (step.plugin) p.add([...sp, 'plugin'], 'is not supported by Sluice (it runs no step plugins); remove the step or use an analysis step');
     if (step.bake) {
       if (step.bake.duration <= 0) p.add([...sp, 'bake', 'duration'], 'must be greater than 0, e.g. "30m"');
       if (step.bake.analysis) checkAnalysis(step.bake.analysis, [...sp, 'bake', 'analysis'], p);

@@ -294,6 +294,18 @@ describe('api/rollout: invalid specs', () => {
       obj: { ...canaryRollout(), metadata: {} },
       errors: ['metadata.name: is required'],
     },
+    'an experiment step is refused, not skipped': {
+      obj: canaryRollout({ steps: [{ setWeight: 20 }, { experiment: { templates: [{ name: 'baseline', specRef: 'stable' }] } }] }),
+      errors: ['spec.strategy.canary.steps[1].experiment: is not supported by Sluice (it runs no Experiments); judge the canary with an analysis or bake step instead'],
+    },
+    'a plugin step is refused, not skipped': {
+      obj: canaryRollout({ steps: [{ plugin: { name: 'acme/step', config: {} } }] }),
+      errors: ['spec.strategy.canary.steps[0].plugin: is not supported by Sluice (it runs no step plugins); remove the step or use an analysis step'],
+    },
+    'pingPong needs the ALB router': {
+      obj: routedRollout({ pingPong: { pingService: 'ping', pongService: 'pong' } }),
+      errors: ['spec.strategy.canary.pingPong: works only with the AWS ALB traffic router (as in Argo Rollouts), which Sluice does not support; use canaryService and stableService'],
+    },
     'unsupported traffic plugin': {
       obj: routedRollout({ trafficRouting: { istio: { virtualService: { name: 'web' } }, plugins: { 'acme/router': {} } } }),
       errors: ['spec.strategy.canary.trafficRouting.plugins["acme/router"]: is not supported by Sluice; the only plugin understood is argoproj-labs/gatewayAPI (or use the built-in gatewayAPI field)'],
