@@ -124,6 +124,22 @@ export class RouteWatch {
     this.ac?.abort();
   }
 
+  /**
+   * Waits until the watch has delivered the object as the server has it now (a watch may lag
+   * a read, as a busy API server's watch cache does), so the record is complete up to here.
+   */
+  async caughtUp(timeoutMs = 10_000): Promise<void> {
+    const now = await readObject(this.env, this.path, this.name);
+    const want = Number(now?.metadata?.resourceVersion ?? 0);
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const last = this.objects.at(-1);
+      if (now === undefined ? this.seen.at(-1) === 'deleted' || this.objects.length === 0 : Number(last?.metadata?.resourceVersion ?? 0) >= want) return;
+      if (Date.now() > end) throw new Error(`route watch of ${this.name} did not catch up with resourceVersion ${want} in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Fails when the watch ended by itself (the record would be incomplete). */
   assertAlive(): void {
     assert.equal(this.ended, undefined, `route watch ended early: ${String(this.ended)}`);

@@ -118,6 +118,7 @@ export function routerScenarios(rc: RouterCase, ctx: () => { env: Env; metrics: 
 
       if (watch) {
         await eventually(async () => (rc.removedAfterPromotion ? watch.last() === 'deleted' : (await weightNow(env, rc, app))?.canary === 0), 'router settled');
+        await watch.caughtUp();
         watch.assertAlive();
         watch.assertSums();
         const seq = watch.canarySequence();
@@ -163,6 +164,7 @@ export function routerScenarios(rc: RouterCase, ctx: () => { env: Env; metrics: 
       const rs = await reasons(env, app);
       assert.equal(rs.filter((e) => e.reason === 'ProgressDeadlineExceeded').length, 1);
       if (watch) {
+        await watch.caughtUp();
         watch.assertAlive();
         watch.assertSums();
         for (const s of watch.seen) if (s !== 'deleted') assert.equal(s.canary, 0, `canary never gets traffic: ${watch.canarySequence().join(' -> ')}`);
@@ -209,6 +211,7 @@ export function routerScenarios(rc: RouterCase, ctx: () => { env: Env; metrics: 
         }, 'router back on stable');
         assert.deepEqual(now, { canary: 0, stable: 100 });
         if (rc.headerRoute) assert.deepEqual(rc.managedRoutes!((await routeNow(env, rc, app))!), [], 'managed header route removed');
+        await watch!.caughtUp();
         watch!.assertAlive();
         watch!.assertSums();
         const seq = watch!.canarySequence();

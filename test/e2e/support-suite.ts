@@ -6,14 +6,15 @@ import { startController, startEnv, stopEnv, type Env } from './support.js';
 /** Time scale of the router suites: a 60s bake takes 300 ms, a 400s progress deadline 2 s. */
 export const ROUTER_TIME_SCALE = 200;
 
-export function routerSuite(rc: RouterCase, prefix: string): void {
-  describe(`e2e canary: ${rc.label}`, function () {
+export function routerSuite(rc: RouterCase, prefix: string, opts: { watchLagMs?: number } = {}): void {
+  const lag = opts.watchLagMs ? `, every watch event ${opts.watchLagMs} ms late` : '';
+  describe(`e2e canary: ${rc.label}${lag}`, function () {
     this.timeout(60_000);
     let env: Env;
     const metrics = new MetricSource();
     before(async () => {
       await metrics.start();
-      env = await startEnv({ badImagePattern: /:bad$/, extraCrdDirs: ['test/fixtures/crds'], podReadyDelayMs: 20 });
+      env = await startEnv({ badImagePattern: /:bad$/, extraCrdDirs: ['test/fixtures/crds'], podReadyDelayMs: 20, ...(opts.watchLagMs ? { watchLagMs: opts.watchLagMs } : {}) });
       await startController(env, ROUTER_TIME_SCALE);
     });
     after(async () => {

@@ -19,10 +19,12 @@ export interface Env {
   stopManager?: () => Promise<void>;
 }
 
-export async function startEnv(opts: { podReadyDelayMs?: number; badImagePattern?: RegExp; extraCrdDirs?: string[] } = {}): Promise<Env> {
+export async function startEnv(opts: { podReadyDelayMs?: number; badImagePattern?: RegExp; extraCrdDirs?: string[]; watchLagMs?: number } = {}): Promise<Env> {
   const cluster = await startLocalCluster({ port: 0, podReadyDelayMs: opts.podReadyDelayMs ?? 20, ...(opts.badImagePattern ? { badImagePattern: opts.badImagePattern } : {}) });
   await installCrdsFromDir(cluster.kubeConfig, 'crds');
   for (const d of opts.extraCrdDirs ?? []) await installCrdsFromDir(cluster.kubeConfig, d);
+  // Every watch event late (a busy API server's watch cache); set after the CRDs are in.
+  if (opts.watchLagMs) cluster.faults.watchLagMs = opts.watchLagMs;
   const kc = cluster.kubeConfig;
   return { cluster, kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
 }
