@@ -12,7 +12,6 @@ import { RolloutMetrics } from './metrics.js';
 import { observe, type Observation, type RawRollout, type RolloutCaches } from './observe.js';
 import type { RawTemplate } from './runs.js';
 
-
 /** Called after each plan is applied (for the demo, the CLI's watch and tests). */
 export type PlanListener = (obs: Observation, plan: Plan) => void;
 
@@ -50,6 +49,7 @@ export function rolloutController(ctx: ControllerContext, onPlan?: PlanListener)
     ownWrites.delete(objectKey(r));
     metrics.forget(r.metadata?.namespace ?? '', r.metadata?.name ?? '');
   });
+  caches.services.on('delete', (svc) => written.delete(objectKey(svc)));
   return {
     name: 'rollout',
     watches: [
