@@ -1,7 +1,8 @@
 /** Labels and annotations the Rollout controller writes and reads. */
+import { POD_TEMPLATE_HASH_LABEL } from '../api/group.js';
 
 /** On ReplicaSets, Pods and Service selectors: the pod-template hash (Argo Rollouts' name). */
-export const POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
+export const POD_TEMPLATE_HASH = POD_TEMPLATE_HASH_LABEL;
 /** On ReplicaSets: the revision number of its template. */
 export const REVISION = 'rollout.sluice.dev/revision';
 /** On ReplicaSets: when (RFC 3339, ms) it scales to zero. */

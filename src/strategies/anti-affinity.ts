@@ -9,8 +9,8 @@
  * once that ReplicaSet is the stable one. Pure.
  */
 import type { V1Affinity, V1PodAffinityTerm, V1WeightedPodAffinityTerm } from '@kubernetes/client-node';
+import { POD_TEMPLATE_HASH_LABEL as HASH_LABEL } from '../api/group.js';
 
-const HASH_LABEL = 'rollouts-pod-template-hash';
 const TOPOLOGY = 'kubernetes.io/hostname';
 
 /** `spec.strategy.canary.antiAffinity`: exactly one of the two. */

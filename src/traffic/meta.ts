@@ -6,7 +6,7 @@ import type { KubeObject, TrafficContext } from './types.js';
 export const MANAGED_BY_KEY = 'sluice.dev/managed-by-rollouts';
 
 /** The pod-template-hash label the DestinationRule subsets select on (Argo Rollouts' key). */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+export { POD_TEMPLATE_HASH_LABEL } from '../api/group.js';
 
 /** Log keys used by the routers. */
 export const LogKeys = {
