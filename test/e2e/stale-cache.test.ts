@@ -6,27 +6,11 @@
  * write recorded: once an abort is in the status, the canary never gets traffic again.
  */
 import assert from 'node:assert/strict';
-import { Watch } from '@kubernetes/client-node';
 import { basic, istioHost } from './support-cases.js';
-import { MetricSource, HASH, NS, bakeStep, type RouterCase } from './support-routers.js';
+import { MetricSource, HASH, NS, RouteWatch, bakeStep, type RouterCase } from './support-routers.js';
 import { deployFirst, watchRoute } from './support-scenarios.js';
 import { startController, startEnv, stopEnv, setImage, type Env, type Obj } from './support.js';
 import { ROUTER_TIME_SCALE } from './support-suite.js';
-
-/** Every version of the objects a watch shows, with its resourceVersion (one store: one order). */
-class Versions {
-  readonly seen: Obj[] = [];
-  private ac: AbortController | undefined;
-  constructor(private readonly env: Env, private readonly path: string, private readonly name: string) {}
-  async start(): Promise<void> {
-    this.ac = await new Watch(this.env.kc).watch(this.path, {}, (type, obj: Obj) => {
-      if (obj?.metadata?.name === this.name && type !== 'BOOKMARK') this.seen.push(obj);
-    }, () => undefined);
-  }
-  stop(): void {
-    this.ac?.abort();
-  }
-}
 
 const rv = (o: Obj): number => Number(o.metadata.resourceVersion);
 
@@ -48,8 +32,10 @@ for (const rc of [basic, istioHost] as RouterCase[]) {
     it('after the abort is recorded, no write points the canary Service or the weights back at the canary', async () => {
       const app = rc === basic ? 'lag-basic' : 'lag-istio';
       const stable = await deployFirst(env, rc, metrics, app, [{ setWeight: 40 }, bakeStep(app, '1h'), { setWeight: 80 }]);
-      const svc = new Versions(env, `/api/v1/namespaces/${NS}/services`, `${app}-canary`);
-      const ro = new Versions(env, `/apis/sluice.dev/v1alpha1/namespaces/${NS}/rollouts`, app);
+      // Every version of the canary Service and of the Rollout, with its resourceVersion (one
+      // store: one order).
+      const svc = new RouteWatch(env, `/api/v1/namespaces/${NS}/services`, `${app}-canary`, () => undefined);
+      const ro = new RouteWatch(env, `/apis/sluice.dev/v1alpha1/namespaces/${NS}/rollouts`, app, () => undefined);
       await svc.start();
       await ro.start();
       const route = await watchRoute(env, rc, app);
@@ -59,7 +45,7 @@ for (const rc of [basic, istioHost] as RouterCase[]) {
       try {
         metrics.markBad(app);
         await setImage(env, app, 'app:v2');
-        const aborted = (): Obj | undefined => ro.seen.find((o) => o.status?.abort === true);
+        const aborted = (): Obj | undefined => ro.objects.find((o) => o.status?.abort === true);
         const deadline = Date.now() + 20_000;
         while (!aborted() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         const first = aborted();
@@ -68,9 +54,9 @@ for (const rc of [basic, istioHost] as RouterCase[]) {
         await new Promise((r) => setTimeout(r, 1500));
         const canary = first.status.currentPodHash as string;
         assert.notEqual(canary, stable);
-        const after = svc.seen.filter((s) => rv(s) > rv(first));
+        const after = svc.objects.filter((s) => rv(s) > rv(first));
         for (const s of after) assert.notEqual(s.spec.selector[HASH], canary, `canary Service pointed at the canary pods at rv ${rv(s)}, after the abort at rv ${rv(first)}`);
-        const now = svc.seen.at(-1);
+        const now = svc.objects.at(-1);
         assert.equal(now?.spec.selector[HASH], stable, 'the canary Service ends on stable');
         if (route) {
           for (const o of route.objects.filter((x) => rv(x) > rv(first))) {
